@@ -1,0 +1,3 @@
+from parledger.cli import main
+
+main()

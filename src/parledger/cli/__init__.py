@@ -1,0 +1,92 @@
+"""The ``parledger`` command line: thin Typer commands over the library.
+
+One error boundary (``_Boundary.invoke``) turns every library error into one
+line on stderr and an exit code, so no traceback reaches a user for bad data
+or bad arguments.  Library modules are imported inside the commands: ``--help``
+and ``--version`` must not pay for YAML or pydantic.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from parledger import __version__
+from parledger.cli.common import State, fail
+from parledger.errors import ParledgerError
+
+EXIT_CODES_HELP = "Exit codes: 0 ok, 1 data problems, 2 usage (unknown agency, bad option)."
+
+
+class _Boundary(TyperGroup):
+    """Maps library errors to one line on stderr and the documented exit code."""
+
+    # ``ctx`` is click's Context, which typer vendors in recent releases and
+    # imports in older ones; Any keeps the override valid for both.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ParledgerError as exc:
+            fail(exc)
+        except OSError as exc:
+            # A file the user named or the workspace cannot be read or written.
+            fail(ParledgerError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
+
+
+app = typer.Typer(
+    cls=_Boundary,
+    name="parledger",
+    help=(
+        "A compliance ledger for the 2024 Hưng Yên directive on PAR INDEX, SIPAS and PAPI: "
+        "which agency owes which task, and what the directive says about it.\n\n" + EXIT_CODES_HELP
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"parledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(
+        None,
+        "--data-dir",
+        "-d",
+        help="Workspace folder. Default: $PARLEDGER_DATA, else ./data if it holds a "
+        "directive, else the read-only copy bundled with parledger.",
+        file_okay=False,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    ctx.obj = State(data_dir=data_dir)
+
+
+from parledger.cli import query as _query  # noqa: E402
+from parledger.cli import status as _status  # noqa: E402
+
+_query.register(app)
+_status.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        sys.stderr.write("parledger: interrupted\n")
+        sys.exit(130)

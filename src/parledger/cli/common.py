@@ -1,0 +1,70 @@
+"""What every command shares: the workspace, output, and error reporting."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from parledger.errors import ParledgerError
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from parledger.workspace import Workspace
+
+
+@dataclass
+class State:
+    data_dir: Path | None
+
+
+def fail(exc: ParledgerError) -> NoReturn:
+    """One line per problem on stderr, then the error's exit code."""
+    from parledger.errors import ProblemsError
+
+    if isinstance(exc, ProblemsError) and exc.problems:
+        for problem in exc.problems[:20]:
+            sys.stderr.write(f"{problem}\n")
+        more = len(exc.problems) - 20
+        tail = f" ({more} more not shown)" if more > 0 else ""
+        sys.stderr.write(
+            f"parledger: the workspace has {len(exc.problems)} problem(s){tail}; "
+            "fix them, then run 'parledger validate'\n"
+        )
+    else:
+        sys.stderr.write(f"parledger: error: {_one_line(str(exc))}\n")
+    raise typer.Exit(exc.exit_code)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def load_workspace(ctx: typer.Context) -> Workspace:
+    from parledger import workspace
+
+    state = ctx.find_object(State)
+    return workspace.load(workspace.locate(state.data_dir if state else None))
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    # Rich already drops colour when stdout is not a terminal or NO_COLOR is
+    # set.  Markup and emoji codes are off: the directive's own text (or an
+    # agency name like "[group:…]") must be printed as written, never parsed.
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+def show(renderable: RenderableType) -> None:
+    console().print(renderable)
+
+
+def emit(text: str) -> None:
+    """Machine output goes straight to stdout, never through Rich."""
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,158 @@
+"""Read-only commands: tasks, show, agencies, refs."""
+
+from __future__ import annotations
+
+import typer
+
+from parledger.cli.common import emit, load_workspace, show
+from parledger.export import Format
+
+TASK_COLUMNS = [
+    "id",
+    "parent",
+    "kind",
+    "index",
+    "dimension",
+    "title",
+    "agencies",
+    "lead",
+    "refs",
+    "documents",
+    "targets",
+    "cadence",
+    "text",
+]
+AGENCY_COLUMNS = ["id", "name", "kind", "short", "groups", "tasks", "leads"]
+DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
+
+FORMAT_HELP = "Output: table for people; json, csv or md for scripts (stable bytes)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tasks")(tasks)
+    app.command("show")(show_task)
+    app.command("agencies")(agencies)
+    app.command("refs")(refs)
+
+
+def tasks(
+    ctx: typer.Context,
+    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
+    agency: str | None = typer.Option(
+        None, "--agency", "-a", help="Only the items this agency owes (id, name, short form)."
+    ),
+    search: str | None = typer.Option(
+        None,
+        "--search",
+        "-s",
+        help="Text to find in id, title or wording; case and accents ignored.",
+    ),
+    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List the directive's outline: parts, sections and the 47 numbered items.
+
+    Examples: parledger tasks --index papi; parledger tasks --agency SNV;
+    parledger tasks --search "dich vu cong" --format json
+    """
+    from parledger import query
+
+    workspace = load_workspace(ctx)
+    agency_id = query.resolver(workspace).resolve_agency(agency) if agency is not None else None
+    records = query.tasks(
+        workspace,
+        index=query.parse_index(index) if index is not None else None,
+        agency=agency_id,
+        search=search,
+    )
+    if fmt is Format.TABLE:
+        from parledger import render
+
+        show(render.tasks_table(records))
+    else:
+        from parledger import export
+
+        emit(export.render(records, TASK_COLUMNS, fmt))
+
+
+def show_task(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="ID", help="Outline id, e.g. I.1.2 or III.3.5."),
+    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table or json."),
+) -> None:
+    """Show one task in full: its verbatim wording, who must act, lead, references,
+    targets and cadence."""
+    from parledger import query
+
+    workspace = load_workspace(ctx)
+    record = query.task_detail(workspace, task_id)
+    if fmt is Format.JSON:
+        from parledger import export
+
+        emit(export.to_json(record))
+    elif fmt is Format.TABLE:
+        from parledger import render
+
+        names = {a.id: a.name for a in workspace.registry.agencies}
+        names |= {f"group:{g.id}": g.name for g in workspace.registry.groups}
+        show(render.task_detail(record, names))
+    else:
+        from parledger.errors import UsageError
+
+        raise UsageError("show prints a table or json; use 'parledger tasks' for csv or md")
+
+
+def agencies(
+    ctx: typer.Context,
+    kind: str | None = typer.Option(
+        None, "--kind", "-k", help="Only this kind: department, district, media, central …"
+    ),
+    groups: bool = typer.Option(False, "--groups", help="List the groups instead of agencies."),
+    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List the agency registry: ids, names, kinds, groups and how many tasks each owes."""
+    from parledger import export, query, render
+
+    workspace = load_workspace(ctx)
+    if groups:
+        records = query.groups(workspace)
+        if fmt is Format.TABLE:
+            show(render.groups_table(records))
+        else:
+            emit(export.render(records, ["id", "name", "members", "represented_by"], fmt))
+        return
+    if kind is not None:
+        _check_kind(kind)
+    records = query.agencies(workspace, kind=kind)
+    if fmt is Format.TABLE:
+        show(render.agencies_table(records))
+    else:
+        emit(export.render(records, AGENCY_COLUMNS, fmt))
+
+
+def _check_kind(kind: str) -> None:
+    from parledger.errors import UsageError
+    from parledger.models import AgencyKind
+
+    if kind not in {k.value for k in AgencyKind}:
+        choices = ", ".join(k.value for k in AgencyKind)
+        raise UsageError(f"unknown kind '{kind}'; choose one of: {choices}")
+
+
+def refs(
+    ctx: typer.Context,
+    document: str | None = typer.Argument(
+        None,
+        metavar="[DOCUMENT]",
+        help="One document, e.g. 766/QĐ-TTg, to list the tasks citing it.",
+    ),
+    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List the documents the directive cites and the tasks that rest on each."""
+    from parledger import export, query, render
+
+    workspace = load_workspace(ctx)
+    records = query.documents(workspace, document=document)
+    if fmt is Format.TABLE:
+        show(render.documents_table(records))
+    else:
+        emit(export.render(records, DOCUMENT_COLUMNS, fmt))

@@ -1,0 +1,281 @@
+"""pydantic v2 models of the workspace files.
+
+Every model forbids unknown fields, so a typo in a hand-edited YAML file is a
+validation problem instead of silently ignored data.  Every string is
+normalised to NFC on the way in: the same word typed on two keyboards must be
+the same value.
+
+Fields named ``assumed`` map a field name (or a short topic) to a note saying
+what was assumed rather than read in a source, and why.  The directive's own
+wording never needs such a note; everything built around it might.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+Text = Annotated[str, AfterValidator(nfc)]
+"""Any human text: normalised to NFC."""
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+AgencyId = Annotated[str, Field(pattern=ID_PATTERN)]
+"""Stable ASCII id of an agency or group, e.g. ``so-noi-vu``."""
+
+NODE_ID_PATTERN = r"^(I|II|III)(\.[0-9]+){0,2}$"
+NodeId = Annotated[str, Field(pattern=NODE_ID_PATTERN)]
+"""Outline id as the ledger names it: ``I``, ``I.1``, ``I.1.2`` …"""
+
+Assumptions = dict[str, Text]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------
+# The indices
+
+
+class Index(StrEnum):
+    PAR_INDEX = "PAR INDEX"
+    SIPAS = "SIPAS"
+    PAPI = "PAPI"
+
+
+class Dimension(StrEnum):
+    """The eight PAPI dimensions, in CECODES' order."""
+
+    PARTICIPATION = "participation"
+    TRANSPARENCY = "transparency"
+    ACCOUNTABILITY = "accountability"
+    CORRUPTION = "corruption"
+    PROCEDURES = "procedures"
+    SERVICES = "services"
+    ENVIRONMENT = "environment"
+    E_GOVERNANCE = "e-governance"
+
+
+class Cadence(StrEnum):
+    CONTINUOUS = "continuous"  # thường xuyên
+    ANNUAL = "annual"  # hằng năm
+    PERIODIC = "periodic"  # định kỳ
+
+
+# --------------------------------------------------------------------------
+# The agency registry (agencies.yaml)
+
+
+class AgencyKind(StrEnum):
+    DEPARTMENT = "department"  # sở and bodies of equal rank under UBND tỉnh
+    DISTRICT = "district"  # UBND cấp huyện
+    COMMUNE = "commune"  # UBND cấp xã
+    PROVINCIAL_BODY = "provincial_body"  # bodies in the province outside the sở list
+    MEDIA = "media"  # the province's newspaper, radio and television
+    FRONT = "front"  # Ủy ban MTTQ Việt Nam tỉnh
+    PROVINCE = "province"  # UBND tỉnh, HĐND tỉnh and their leadership
+    PARTY = "party"  # Tỉnh ủy and other Party bodies
+    CENTRAL = "central"  # Government, ministries and other central bodies
+
+
+class Agency(Strict):
+    id: AgencyId
+    name: Text
+    short: list[Text] = Field(default_factory=list)
+    aliases: list[Text] = Field(default_factory=list)
+    kind: AgencyKind
+    groups: list[AgencyId] = Field(default_factory=list)
+    parent: AgencyId | None = None
+    note: Text | None = None
+    assumed: Assumptions = Field(default_factory=dict)
+
+
+class Group(Strict):
+    id: AgencyId
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    # A group whose members are not listed (the communes) reports through
+    # another group: each member of that group owes the tasks for its area.
+    represented_by: AgencyId | None = None
+    note: Text | None = None
+    assumed: Assumptions = Field(default_factory=dict)
+
+
+class Registry(Strict):
+    agencies: list[Agency]
+    groups: list[Group] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# The directive (directive_YEAR.yaml)
+
+
+class Addressee(Strict):
+    """One agency or one group, as the directive addresses it."""
+
+    agency: AgencyId | None = None
+    group: AgencyId | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Addressee:
+        if (self.agency is None) == (self.group is None):
+            raise ValueError("give exactly one of 'agency' or 'group'")
+        return self
+
+
+class ParagraphAddressee(Addressee):
+    """An agency or group named by one paragraph of an item."""
+
+    paragraph: int = Field(ge=1)
+    quote: Text
+
+
+class FootnoteLink(Strict):
+    """Where a footnote marker stood: glued to the end of ``anchor``."""
+
+    number: int = Field(ge=1)
+    paragraph: int = Field(ge=1)
+    anchor: Text
+
+
+class Target(Strict):
+    """A quantitative target stated in an item's wording."""
+
+    id: Annotated[str, Field(pattern=r"^t[0-9]+$")]
+    what: Text
+    value: float
+    unit: Text
+    comparator: Literal["=", ">="] = "="
+    by_year: int | None = None
+    quote: Text
+
+
+class NodeKind(StrEnum):
+    PART = "part"
+    SECTION = "section"
+    ITEM = "item"
+
+
+class Mode(StrEnum):
+    REQUIRE = "require"  # yêu cầu: to the Committee's subordinates
+    REQUEST = "request"  # đề nghị: to bodies it does not command (UBMTTQ)
+
+
+class Node(Strict):
+    id: NodeId
+    kind: NodeKind
+    parent: NodeId | None = None
+    label: Text
+    heading: Text | None = None
+    paragraphs: list[Text] = Field(default_factory=list)
+    index: Index | None = None
+    dimensions: list[Dimension] = Field(default_factory=list)
+    addressees: list[Addressee] = Field(default_factory=list)
+    paragraph_addressees: list[ParagraphAddressee] = Field(default_factory=list)
+    leads: list[NodeId] = Field(default_factory=list)
+    footnotes: list[FootnoteLink] = Field(default_factory=list)
+    cites: list[Text] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    cadence: Cadence | None = None
+    cadence_quote: Text | None = None
+    mode: Mode = Mode.REQUIRE
+    assumed: Assumptions = Field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The full verbatim wording: heading line, then paragraphs."""
+        parts = ([self.heading] if self.heading else []) + list(self.paragraphs)
+        return "\n\n".join(parts)
+
+
+class Document(Strict):
+    """A document the directive cites, in a footnote or in an item's text."""
+
+    id: Text  # number/symbol as printed, or the title of an unnumbered law
+    type: Text  # Chỉ thị, Kế hoạch, Nghị định, Công văn, Luật …
+    number: Text | None = None
+    symbol: Text | None = None
+    date: dt.date | None = None
+    issuer: AgencyId | None = None
+    issuer_as_printed: Text | None = None
+    title: Text | None = None
+    system: Literal["state", "party"] = "state"
+    assumed: Assumptions = Field(default_factory=dict)
+
+
+class Reference(Strict):
+    """One footnote of the directive."""
+
+    number: int = Field(ge=1)
+    text: Text
+    documents: list[Text] = Field(default_factory=list)
+
+
+class BaselineRank(Strict):
+    """A rank the directive quotes for the province."""
+
+    index: Index
+    year: int
+    rank: int = Field(ge=1)
+    of: int = Field(ge=1)
+    change: int  # positive: places gained; negative: places lost
+    compared_to: int
+    wording: Text
+
+
+class Line(Strict):
+    """A line of an address list (Kính gửi, Nơi nhận) with whom it means."""
+
+    text: Text
+    agencies: list[AgencyId] = Field(default_factory=list)
+    groups: list[AgencyId] = Field(default_factory=list)
+
+
+class Signature(Strict):
+    lines: list[Text]
+    name: Text | None = None
+    assumed: Assumptions = Field(default_factory=dict)
+
+
+class Metadata(Strict):
+    kind: Text
+    issuer: AgencyId
+    issuer_name: Text
+    number_as_printed: Text
+    number: Text | None = None
+    symbol: Text | None = None
+    place_date_as_printed: Text
+    place: Text
+    year: int
+    date: dt.date | None = None
+    subject_lines: list[Text]
+    addressees: list[Line]
+    preamble: list[Text]
+    considered_reports: list[Text]
+    baseline: list[BaselineRank]
+    closing: Text
+    recipients: list[Line]
+    signature: Signature
+    assumed: Assumptions = Field(default_factory=dict)
+
+    @property
+    def subject(self) -> str:
+        return " ".join(self.subject_lines)
+
+
+class Directive(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    source: Text
+    metadata: Metadata
+    documents: list[Document]
+    references: list[Reference]
+    outline: list[Node]

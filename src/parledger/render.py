@@ -1,0 +1,205 @@
+"""Rich renderables for people at a terminal; returned, never printed here.
+
+Colour only ever repeats what the text already says (a lead is also written
+'lead'), so output piped to a file or read with NO_COLOR loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+Record = dict[str, Any]
+
+
+def _table(title: str | None = None) -> Table:
+    return Table(title=title, title_justify="left", header_style="bold", expand=False)
+
+
+def tasks_table(records: Sequence[Record]) -> RenderableType:
+    table = _table()
+    table.add_column("ID", no_wrap=True, min_width=7)
+    table.add_column("Index", no_wrap=True, min_width=9)
+    table.add_column("Task", ratio=3, min_width=20)
+    table.add_column("Lead", ratio=1, min_width=10, overflow="fold")
+    for record in records:
+        style = "bold" if record["kind"] != "item" else ""
+        table.add_row(
+            record["id"],
+            record["index"] or "",
+            _line(record["title"], style=style),
+            ", ".join(record["lead"]),
+        )
+    return Group(table, Text(f"{len(records)} outline nodes", style="dim"))
+
+
+def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
+    parts: list[RenderableType] = []
+    header = f"{record['id']}  ({record['kind']}, {record['index'] or 'no index'})"
+    parts.append(
+        Panel(Text(record["text"] or record["heading"] or ""), title=header, title_align="left")
+    )
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(overflow="fold")
+
+    def name(party: str) -> str:
+        return f"{agency_names.get(party, party)} [{party}]"
+
+    if record["addressees"]:
+        where = (
+            f" (from {record['addressed_in']})" if record["addressed_in"] != record["id"] else ""
+        )
+        facts.add_row("Addressed to", "; ".join(name(p) for p in record["addressees"]) + where)
+    for named in record["named"]:
+        facts.add_row("Named", f"paragraph {named['paragraph']}: {name(named['party'])}")
+    if record["lead"]:
+        facts.add_row("Lead (chủ trì)", "; ".join(name(p) for p in record["lead"]))
+    if record["leads"]:
+        facts.add_row("Leads items", ", ".join(record["leads"]))
+    if record["dimension"]:
+        facts.add_row("PAPI dimension", ", ".join(record["dimension"]))
+    facts.add_row("Cadence", _cadence(record))
+    if record["mode"] == "request":
+        facts.add_row("Form", "request (đề nghị), not an order")
+    for target in record["targets"]:
+        by = f" by {target['by_year']}" if target.get("by_year") else ""
+        value = f"{target['comparator']} {_number(target['value'])}{target['unit']}"
+        facts.add_row(
+            f"Target {target['id']}", f"{target['what']}: {value}{by}\n“{target['quote']}”"
+        )
+    for footnote in record.get("footnotes", []):
+        facts.add_row(f"Footnote {footnote['number']}", footnote["text"])
+    for doc in record.get("document_details", []):
+        facts.add_row("Rests on", _document_line(doc))
+    if record.get("owed_by"):
+        facts.add_row("Owed by", f"{len(record['owed_by'])} agencies (parledger status --agency …)")
+    for key, note in record["assumed"].items():
+        facts.add_row(f"Assumed ({key})", note)
+    if record.get("children"):
+        facts.add_row("Contains", ", ".join(record["children"]))
+    parts.append(facts)
+    return Group(*parts)
+
+
+def _line(text: str, style: str = "") -> Text:
+    """One line, clipped with an ellipsis to the column: long wording stays
+    readable as a list; ``parledger show ID`` prints it whole."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def _cadence(record: Record) -> str:
+    if not record["cadence"]:
+        return "not stated"
+    return (
+        f"{record['cadence']} (“{record['cadence_quote']}”)"
+        if record["cadence_quote"]
+        else record["cadence"]
+    )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _document_line(doc: Record) -> str:
+    bits = [doc.get("type", ""), doc["id"]]
+    if doc.get("date"):
+        bits.append(f"ngày {doc['date']}")
+    if doc.get("title"):
+        bits.append(doc["title"])
+    return " ".join(bit for bit in bits if bit)
+
+
+def agencies_table(records: Sequence[Record]) -> RenderableType:
+    table = _table()
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Tasks", justify="right")
+    table.add_column("Leads", justify="right")
+    for record in records:
+        table.add_row(
+            record["id"], record["name"], record["kind"], str(record["tasks"]), str(record["leads"])
+        )
+    return Group(table, Text(f"{len(records)} agencies", style="dim"))
+
+
+def groups_table(records: Sequence[Record]) -> RenderableType:
+    table = _table()
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Members", justify="right")
+    table.add_column("Note", overflow="fold")
+    for record in records:
+        note = f"through {record['represented_by']}" if record["represented_by"] else ""
+        table.add_row(record["id"], record["name"], str(len(record["members"])), note)
+    return table
+
+
+def documents_table(records: Sequence[Record]) -> RenderableType:
+    table = _table()
+    table.add_column("Document", no_wrap=True)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Tasks", overflow="fold")
+    for record in records:
+        table.add_row(
+            record["id"], record["type"], record["date"] or "", ", ".join(record["tasks"])
+        )
+    return Group(table, Text(f"{len(records)} documents", style="dim"))
+
+
+def agency_status(agency: Record, records: Sequence[Record]) -> RenderableType:
+    """An agency's tasks grouped by index, with a summary line on top."""
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record["index"]] = counts.get(record["index"], 0) + 1
+    leads = sum(1 for record in records if record["lead"])
+    by_index = ", ".join(f"{index} {count}" for index, count in counts.items())
+    summary = Text.assemble(
+        (agency["name"], "bold"),
+        f" ({agency['id']}) owes {len(records)} tasks",
+        f": {by_index}" if by_index else "",
+        f"; lead on {leads}" if leads else "",
+        ".",
+    )
+    parts: list[RenderableType] = [summary]
+    for index in counts:
+        table = _table(title=index)
+        # Floors on the short columns keep a long title from squeezing them away.
+        table.add_column("Task", no_wrap=True, min_width=7)
+        table.add_column("Title", ratio=2, min_width=20)
+        table.add_column("Role", ratio=1, min_width=16, overflow="fold")
+        table.add_column("Cadence", no_wrap=True, min_width=10)
+        for record in records:
+            if record["index"] != index:
+                continue
+            role = Text("; ".join(record["roles"]), style="bold green" if record["lead"] else "")
+            table.add_row(record["task"], _line(record["title"]), role, record["cadence"] or "")
+        parts.append(table)
+    if not records:
+        parts.append(Text("The directive assigns no task to this agency.", style="dim"))
+    return Group(*parts)
+
+
+def overview_table(records: Sequence[Record], indices: Sequence[str]) -> RenderableType:
+    table = _table()
+    table.add_column("Agency", overflow="fold")
+    for index in indices:
+        table.add_column(index, justify="right")
+    table.add_column("Total", justify="right")
+    table.add_column("Leads", justify="right")
+    for record in records:
+        table.add_row(
+            record["name"],
+            *(str(record[index]) for index in indices),
+            str(record["tasks"]),
+            str(record["leads"]),
+        )
+    return Group(table, Text(f"{len(records)} agencies owe tasks", style="dim"))

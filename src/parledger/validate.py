@@ -1,0 +1,375 @@
+"""Schema and cross-file checks of a workspace.
+
+Problems are values: every check runs and every problem is collected, so a
+person fixing a hand-edited file sees all of them in one run, each as
+``path:line:col: code: message`` pointing at the place to edit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from parledger import yamlio
+from parledger.errors import Problem
+from parledger.models import Directive, Node, NodeKind, Registry
+from parledger.names import fold
+from parledger.outline import Outline
+from parledger.workspace import Location, Workspace
+
+M = TypeVar("M", bound=BaseModel)
+
+_PYDANTIC_CODES = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-field",
+}
+
+
+def check(location: Location) -> tuple[Workspace | None, list[Problem]]:
+    """Load both files, validate them against each other, return all problems."""
+    problems: list[Problem] = []
+    registry_file = _load(location.registry_path, problems)
+    directive_file = _load(location.directive_path, problems)
+    registry = _model(Registry, registry_file, problems)
+    directive = _model(Directive, directive_file, problems)
+    if registry is not None and registry_file is not None:
+        problems += registry_problems(registry, registry_file)
+    if (
+        directive is not None
+        and directive_file is not None
+        and registry is not None
+        and registry_file is not None
+    ):
+        problems += directive_problems(directive, directive_file, registry)
+    if problems or registry is None or directive is None:
+        return None, problems
+    return Workspace(location=location, directive=directive, registry=registry), []
+
+
+def _load(path: Any, problems: list[Problem]) -> yamlio.Loaded | None:
+    try:
+        return yamlio.load(path)
+    except yamlio.YamlLoadError as exc:
+        problems.append(exc.problem)
+        return None
+
+
+def _model(model: type[M], loaded: yamlio.Loaded | None, problems: list[Problem]) -> M | None:
+    if loaded is None:
+        return None
+    if loaded.data is None:
+        problems.append(Problem(str(loaded.path), 1, 1, "empty-file", "the file holds no data"))
+        return None
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_schema_problem(loaded, error))
+        return None
+
+
+def _schema_problem(loaded: yamlio.Loaded, error: Any) -> Problem:
+    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    line, col = loaded.position(loc)
+    where = _dotted(loc)
+    code = _PYDANTIC_CODES.get(error["type"], "invalid-value")
+    if error["type"] == "extra_forbidden":
+        message = f"unknown field '{loc[-1]}' (not part of the format; check its spelling)"
+    elif error["type"] == "missing":
+        message = f"{where}: required field missing"
+    else:
+        message = f"{where}: {error['msg']}"
+    return Problem(str(loaded.path), line, col, code, message)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic adds the branch name (e.g. 'function-after[...]') to locations
+    # inside annotated types; a person only wants the field path.
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "document"
+
+
+class _Reporter:
+    """Collects problems for one file, placing each at a YAML path."""
+
+    def __init__(self, loaded: yamlio.Loaded) -> None:
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple[str | int, ...], code: str, message: str) -> None:
+        line, col = self.loaded.position(path)
+        self.problems.append(Problem(str(self.loaded.path), line, col, code, message))
+
+
+def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem]:
+    report = _Reporter(loaded)
+    agency_ids = [a.id for a in registry.agencies]
+    group_ids = [g.id for g in registry.groups]
+    _duplicates(report, "agencies", agency_ids, "duplicate-id", "agency id")
+    _duplicates(report, "groups", group_ids, "duplicate-id", "group id")
+    for index, group in enumerate(registry.groups):
+        if group.id in agency_ids:
+            report.add(
+                ("groups", index, "id"), "duplicate-id", f"'{group.id}' is also an agency id"
+            )
+        if group.represented_by is not None and group.represented_by not in group_ids:
+            report.add(
+                ("groups", index, "represented_by"),
+                "unknown-group",
+                f"group '{group.represented_by}' is not in the registry",
+            )
+    known_groups = set(group_ids)
+    known_agencies = set(agency_ids)
+    for index, agency in enumerate(registry.agencies):
+        for g_index, group_id in enumerate(agency.groups):
+            if group_id not in known_groups:
+                report.add(
+                    ("agencies", index, "groups", g_index),
+                    "unknown-group",
+                    f"{agency.id}: group '{group_id}' is not in the registry",
+                )
+        if agency.parent is not None and agency.parent not in known_agencies:
+            report.add(
+                ("agencies", index, "parent"),
+                "unknown-agency",
+                f"{agency.id}: parent '{agency.parent}' is not in the registry",
+            )
+    _name_clashes(report, registry)
+    return report.problems
+
+
+def _duplicates(report: _Reporter, key: str, ids: list[str], code: str, what: str) -> None:
+    counts = Counter(ids)
+    seen: set[str] = set()
+    for index, value in enumerate(ids):
+        if counts[value] > 1 and value in seen:
+            report.add((key, index, "id"), code, f"{what} '{value}' is used more than once")
+        seen.add(value)
+
+
+def _name_clashes(report: _Reporter, registry: Registry) -> None:
+    """Two entries answering to the same folded name make --agency ambiguous."""
+    owner: dict[str, str] = {}
+    entries: list[tuple[str, int, str, list[str]]] = [
+        ("agencies", i, a.id, [a.id, a.name, *a.short, *a.aliases])
+        for i, a in enumerate(registry.agencies)
+    ] + [("groups", i, g.id, [g.id, g.name, *g.aliases]) for i, g in enumerate(registry.groups)]
+    for key, index, entry_id, names in entries:
+        for name in names:
+            folded = fold(name)
+            if not folded:
+                report.add((key, index), "empty-name", f"{entry_id}: a name folds to nothing")
+                continue
+            other = owner.setdefault(folded, entry_id)
+            if other != entry_id:
+                report.add(
+                    (key, index),
+                    "name-clash",
+                    f"{entry_id}: the name '{name}' also names '{other}'; "
+                    "names must identify one entry",
+                )
+
+
+def directive_problems(
+    directive: Directive, loaded: yamlio.Loaded, registry: Registry
+) -> list[Problem]:
+    report = _Reporter(loaded)
+    agencies = {a.id for a in registry.agencies}
+    groups = {g.id for g in registry.groups}
+    documents = [d.id for d in directive.documents]
+    known_documents = set(documents)
+    references = {r.number for r in directive.references}
+
+    _duplicates(report, "documents", documents, "duplicate-id", "document id")
+    for index, doc in enumerate(directive.documents):
+        if doc.issuer is not None and doc.issuer not in agencies:
+            report.add(
+                ("documents", index, "issuer"),
+                "unknown-agency",
+                f"document {doc.id}: issuer '{doc.issuer}' is not in the registry",
+            )
+    numbers = [r.number for r in directive.references]
+    for index, number in enumerate(numbers):
+        if numbers.count(number) > 1 and numbers.index(number) != index:
+            report.add(("references", index, "number"), "duplicate-id", f"footnote {number} twice")
+    for index, reference in enumerate(directive.references):
+        for d_index, doc_id in enumerate(reference.documents):
+            if doc_id not in known_documents:
+                report.add(
+                    ("references", index, "documents", d_index),
+                    "unknown-document",
+                    f"footnote {reference.number}: document '{doc_id}' is not in 'documents'",
+                )
+
+    meta = directive.metadata
+    if meta.issuer not in agencies:
+        report.add(("metadata", "issuer"), "unknown-agency", f"issuer '{meta.issuer}' is unknown")
+    for d_index, doc_id in enumerate(meta.considered_reports):
+        if doc_id not in known_documents:
+            report.add(
+                ("metadata", "considered_reports", d_index),
+                "unknown-document",
+                f"report '{doc_id}' is not in 'documents'",
+            )
+    for field in ("addressees", "recipients"):
+        for index, line in enumerate(getattr(meta, field)):
+            base = ("metadata", field, index)
+            _check_parties(report, base, line.agencies, line.groups, agencies, groups)
+
+    outline = Outline(directive, registry)
+    _outline_problems(report, outline, agencies, groups, known_documents, references)
+    return report.problems
+
+
+def _check_parties(
+    report: _Reporter,
+    base: tuple[str | int, ...],
+    agency_ids: Iterable[str],
+    group_ids: Iterable[str],
+    agencies: set[str],
+    groups: set[str],
+) -> None:
+    for index, agency_id in enumerate(agency_ids):
+        if agency_id not in agencies:
+            report.add(
+                (*base, "agencies", index),
+                "unknown-agency",
+                f"agency '{agency_id}' is not in the registry",
+            )
+    for index, group_id in enumerate(group_ids):
+        if group_id not in groups:
+            report.add(
+                (*base, "groups", index),
+                "unknown-group",
+                f"group '{group_id}' is not in the registry",
+            )
+
+
+_PARENT_KIND = {NodeKind.PART: None, NodeKind.SECTION: NodeKind.PART}
+
+
+def _outline_problems(
+    report: _Reporter,
+    outline: Outline,
+    agencies: set[str],
+    groups: set[str],
+    documents: set[str],
+    references: set[int],
+) -> None:
+    nodes = outline.directive.outline
+    ids = [node.id for node in nodes]
+    _duplicates(report, "outline", ids, "duplicate-id", "outline id")
+    by_id = {node.id: node for node in nodes}
+    for index, node in enumerate(nodes):
+        base: tuple[str | int, ...] = ("outline", index)
+        _node_shape(report, base, node, by_id)
+        for a_index, addressee in enumerate(node.addressees):
+            _check_party(report, (*base, "addressees", a_index), addressee, agencies, groups)
+        for a_index, named in enumerate(node.paragraph_addressees):
+            where = (*base, "paragraph_addressees", a_index)
+            _check_party(report, where, named, agencies, groups)
+            _check_quote(report, where, node, named.paragraph, named.quote)
+        for l_index, led in enumerate(node.leads):
+            target = by_id.get(led)
+            if target is None or target.kind is not NodeKind.ITEM:
+                report.add(
+                    (*base, "leads", l_index),
+                    "unknown-task",
+                    f"{node.id} leads '{led}', which is not an item of the outline",
+                )
+        for f_index, link in enumerate(node.footnotes):
+            where = (*base, "footnotes", f_index)
+            if link.number not in references:
+                report.add(where, "unknown-reference", f"{node.id}: no footnote {link.number}")
+            _check_quote(report, where, node, link.paragraph, link.anchor)
+        for c_index, doc_id in enumerate(node.cites):
+            if doc_id not in documents:
+                report.add(
+                    (*base, "cites", c_index),
+                    "unknown-document",
+                    f"{node.id}: document '{doc_id}' is not in 'documents'",
+                )
+        target_ids = [t.id for t in node.targets]
+        for t_index, target_ in enumerate(node.targets):
+            where = (*base, "targets", t_index)
+            if target_ids.count(target_.id) > 1 and target_ids.index(target_.id) != t_index:
+                report.add(where, "duplicate-id", f"{node.id}: target id '{target_.id}' twice")
+            if not any(target_.quote in p for p in node.paragraphs):
+                report.add(where, "quote-not-found", f"{node.id}: target quote is not in the text")
+        if node.cadence_quote is not None and node.cadence_quote not in node.text:
+            report.add(
+                (*base, "cadence_quote"), "quote-not-found", f"{node.id}: cadence quote not in text"
+            )
+        if node.kind is NodeKind.ITEM and not outline.addressees(node)[0]:
+            report.add(base, "no-addressee", f"{node.id}: nobody is addressed by this item")
+
+
+def _node_shape(
+    report: _Reporter, base: tuple[str | int, ...], node: Node, by_id: dict[str, Node]
+) -> None:
+    parent = by_id.get(node.parent) if node.parent else None
+    if node.parent is not None and parent is None:
+        report.add((*base, "parent"), "unknown-task", f"{node.id}: parent '{node.parent}' missing")
+        return
+    expected_parent = node.id.rsplit(".", 1)[0] if "." in node.id else None
+    if node.parent != expected_parent:
+        report.add(
+            (*base, "parent"),
+            "bad-parent",
+            f"{node.id}: parent should be '{expected_parent}', found '{node.parent}'",
+        )
+    if node.kind is NodeKind.PART and node.index is None:
+        report.add(base, "missing-index", f"part {node.id} has no index")
+    if node.kind is not NodeKind.ITEM and (node.paragraphs or node.targets):
+        report.add(base, "bad-kind", f"{node.id}: only items carry paragraphs and targets")
+    if parent is not None and parent.kind is NodeKind.ITEM:
+        report.add((*base, "parent"), "bad-parent", f"{node.id}: an item cannot contain nodes")
+    if (
+        node.kind in _PARENT_KIND
+        and parent is not None
+        and parent.kind is not _PARENT_KIND[node.kind]
+    ):
+        report.add((*base, "kind"), "bad-kind", f"{node.id}: a {node.kind} under a {parent.kind}")
+
+
+def _check_party(
+    report: _Reporter,
+    where: tuple[str | int, ...],
+    party: Any,
+    agencies: set[str],
+    groups: set[str],
+) -> None:
+    if party.agency is not None and party.agency not in agencies:
+        report.add(
+            (*where, "agency"), "unknown-agency", f"agency '{party.agency}' is not in the registry"
+        )
+    if party.group is not None and party.group not in groups:
+        report.add(
+            (*where, "group"), "unknown-group", f"group '{party.group}' is not in the registry"
+        )
+
+
+def _check_quote(
+    report: _Reporter, where: tuple[str | int, ...], node: Node, paragraph: int, quote: str
+) -> None:
+    if paragraph > len(node.paragraphs):
+        report.add(
+            (*where, "paragraph"),
+            "bad-paragraph",
+            f"{node.id} has {len(node.paragraphs)} paragraphs, not {paragraph}",
+        )
+    elif quote not in node.paragraphs[paragraph - 1]:
+        report.add(
+            where,
+            "quote-not-found",
+            f"{node.id}: '{quote}' is not in paragraph {paragraph}",
+        )

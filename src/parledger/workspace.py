@@ -1,0 +1,118 @@
+"""Finding and loading a workspace: the directive and the agency registry.
+
+Where the workspace is, in order: ``--data-dir``, then ``$PARLEDGER_DATA``,
+then ``./data`` when it holds a directive, then the copy bundled in the
+package (read-only).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+from parledger.errors import Problem, ProblemsError, UsageError
+from parledger.models import Directive, Registry
+
+ENV_VAR = "PARLEDGER_DATA"
+REGISTRY_FILE = "agencies.yaml"
+DIRECTIVE_GLOB = "directive_*.yaml"
+
+
+class Source(StrEnum):
+    OPTION = "--data-dir"
+    ENV = "$" + ENV_VAR
+    CWD = "./data"
+    BUNDLED = "bundled"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A workspace folder and how it was found."""
+
+    root: Path
+    source: Source
+
+    @property
+    def bundled(self) -> bool:
+        return self.source is Source.BUNDLED
+
+    @property
+    def registry_path(self) -> Path:
+        return self.root / REGISTRY_FILE
+
+    @property
+    def directive_path(self) -> Path:
+        found = directive_files(self.root)
+        if not found:
+            raise UsageError(
+                f"no {DIRECTIVE_GLOB} in {self.root}: "
+                "point --data-dir or $PARLEDGER_DATA at a parledger workspace"
+            )
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            raise UsageError(f"{self.root} holds several directives ({names}); keep one per folder")
+        return found[0]
+
+
+def bundled_root() -> Path:
+    """The read-only workspace installed with the package."""
+    return Path(str(resources.files("parledger") / "data"))
+
+
+def directive_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(DIRECTIVE_GLOB)) if folder.is_dir() else []
+
+
+def locate(
+    data_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Location:
+    """Find the workspace the way DESIGN.md says; never guesses silently."""
+    environ = os.environ if environ is None else environ
+    if data_dir is not None:
+        return _explicit(data_dir, Source.OPTION)
+    if environ.get(ENV_VAR):
+        return _explicit(Path(environ[ENV_VAR]), Source.ENV)
+    local = (cwd or Path.cwd()) / "data"
+    if directive_files(local):
+        return Location(local, Source.CWD)
+    return Location(bundled_root(), Source.BUNDLED)
+
+
+def _explicit(folder: Path, source: Source) -> Location:
+    if not folder.is_dir():
+        raise UsageError(f"{source.value}: {folder} is not a folder")
+    if not directive_files(folder):
+        raise UsageError(
+            f"{source.value}: {folder} holds no {DIRECTIVE_GLOB}; "
+            "point it at a parledger workspace folder"
+        )
+    return Location(folder, source)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded, validated workspace."""
+
+    location: Location
+    directive: Directive
+    registry: Registry
+
+
+def load(location: Location) -> Workspace:
+    """Load and validate; raise ProblemsError with every problem found."""
+    from parledger.validate import check
+
+    workspace, problems = check(location)
+    if problems or workspace is None:
+        raise ProblemsError(problems or [_no_workspace(location)])
+    return workspace
+
+
+def _no_workspace(location: Location) -> Problem:
+    return Problem(str(location.root), 1, 1, "unloadable", "the workspace could not be loaded")

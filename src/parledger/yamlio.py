@@ -1,0 +1,221 @@
+"""Reading and writing the workspace's YAML files.
+
+This is the only module that imports ruamel.yaml.  Reading goes through the
+round-trip loader because it knows where every key and value stands in the
+file: problems are reported as ``path:line:col`` and a person fixes them in
+an editor.  Every string read is normalised to NFC here, once, so nothing
+downstream has to care which keyboard typed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parledger.errors import Problem
+
+Position = tuple[int, int]
+"""1-based (line, column) in the file."""
+
+YamlPath = tuple[str | int, ...]
+"""Keys and list indexes from the document root, as pydantic reports them."""
+
+
+class YamlLoadError(Exception):
+    """The file cannot be read as YAML at all; carries one Problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass
+class Loaded:
+    """A YAML document as plain Python data, with where each part stood."""
+
+    path: Path
+    data: Any
+    positions: dict[YamlPath, Position] = field(default_factory=dict)
+
+    def position(self, path: YamlPath) -> Position:
+        """The position of ``path``, or of its nearest ancestor that has one.
+
+        A missing field has no position of its own; the mapping that lacks it
+        is the place a person has to look.
+        """
+        probe = tuple(path)
+        while probe:
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1, 1))
+
+
+# Encodings Vietnamese offices still produce.  They are single-byte, so any
+# byte sequence decodes; what gives them away is bytes UTF-8 never allows.
+LEGACY_HINT = (
+    "the file is not UTF-8; it may be in a legacy Vietnamese encoding "
+    "(Windows-1258, TCVN3/ABC or VNI): convert it to UTF-8 (e.g. with UniKey's "
+    "converter) and try again"
+)
+
+
+def read_text(path: Path) -> str:
+    """Read a workspace file as UTF-8 (a BOM is accepted) and normalise to NFC."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise YamlLoadError(Problem(str(path), 1, 1, "missing-file", "file not found")) from None
+    except OSError as exc:
+        raise YamlLoadError(
+            Problem(str(path), 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")
+        ) from None
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise YamlLoadError(
+            Problem(str(path), line, 1, "binary", "the file holds binary data, not YAML text")
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlLoadError(Problem(str(path), line, col, "encoding", LEGACY_HINT)) from None
+    return unicodedata.normalize("NFC", text)
+
+
+def _round_trip_loader() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load(path: Path) -> Loaded:
+    """Load one YAML file with positions; raise YamlLoadError when unreadable."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    text = read_text(path)
+    try:
+        document = _round_trip_loader().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise YamlLoadError(Problem(str(path), line, col, "yaml-syntax", message)) from None
+    except (YAMLError, RecursionError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise YamlLoadError(Problem(str(path), 1, 1, "yaml-syntax", message)) from None
+    loaded = Loaded(path=path, data=None)
+    loaded.positions[()] = (1, 1)
+    try:
+        loaded.data = _plain(document, (), loaded.positions)
+    except _TagRefused as exc:
+        message = f"the tag '{exc.tag}' is not allowed: workspace files hold plain data only"
+        raise YamlLoadError(Problem(str(path), exc.line, exc.col, "yaml-tag", message)) from None
+    return loaded
+
+
+def _plain(node: Any, path: YamlPath, positions: dict[YamlPath, Position]) -> Any:
+    """Turn ruamel's round-trip objects into plain data, recording positions."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    _refuse_tag(node, path, positions)
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            plain_key = _scalar(key)
+            child = (*path, plain_key)
+            positions[child] = _one_based(node.lc.key(key), positions[path])
+            out[plain_key] = _plain(value, child, positions)
+        return out
+    if isinstance(node, CommentedSeq):
+        items: list[Any] = []
+        for index, value in enumerate(node):
+            child = (*path, index)
+            positions[child] = _one_based(node.lc.item(index), positions[path])
+            items.append(_plain(value, child, positions))
+        return items
+    return _scalar(node)
+
+
+# Plain YAML types a hand-written file may spell out; any other tag asks a
+# loader to build something, which parledger never does.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
+
+
+def _refuse_tag(node: Any, path: YamlPath, positions: dict[YamlPath, Position]) -> None:
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is None or tag in _PLAIN_TAGS:
+        return
+    line, col = positions.get(path, (1, 1))
+    raise _TagRefused(line, col, str(tag))
+
+
+class _TagRefused(Exception):
+    def __init__(self, line: int, col: int, tag: str) -> None:
+        self.line, self.col, self.tag = line, col, tag
+        super().__init__(tag)
+
+
+def _one_based(mark: Any, fallback: Position) -> Position:
+    # Nodes built from tags or merges may carry no position of their own.
+    if not mark or mark[0] is None:
+        return fallback
+    return (mark[0] + 1, mark[1] + 1)
+
+
+def _scalar(value: Any) -> Any:
+    # ruamel's scalar subclasses (ScalarFloat, TimeStamp, quoted strings …)
+    # carry formatting; the models only want the value.
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", str(value))
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return dt.datetime(*value.timetuple()[:6])
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    # A TaggedScalar with a plain tag (``!!str 5``): its text is the value.
+    return unicodedata.normalize("NFC", str(getattr(value, "value", value)))
+
+
+def walk(data: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, Any]]:
+    """Every (path, value) pair of a plain document, depth first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from walk(value, (*path, index))
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Replace ``path`` with ``content``: readers see the old file or the new one.
+
+    The temporary file lives in the same folder so the rename cannot cross a
+    file system, and it is fsynced before the rename so a crash cannot leave
+    a renamed but empty file.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

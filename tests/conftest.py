@@ -1,0 +1,40 @@
+"""Shared fixtures: a private copy of the bundled workspace, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from parledger.cli import app
+from parledger.workspace import bundled_root
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source" / "directive_2024.txt"
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled workspace."""
+    target = tmp_path / "ws"
+    shutil.copytree(bundled_root(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Invoke:
+    """Run parledger in-process from an empty folder, with no $PARLEDGER_DATA."""
+    monkeypatch.delenv("PARLEDGER_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
