@@ -35,7 +35,7 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
             _line(record["title"], style=style),
             ", ".join(record["lead"]),
         )
-    return Group(table, Text(f"{len(records)} outline nodes", style="dim"))
+    return Group(table, _count(len(records), "outline node"))
 
 
 def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
@@ -69,7 +69,8 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
         facts.add_row("Form", "request (đề nghị), not an order")
     for target in record["targets"]:
         by = f" by {target['by_year']}" if target.get("by_year") else ""
-        value = f"{target['comparator']} {_number(target['value'])}{target['unit']}"
+        at_least = "≥ " if target["comparator"] == ">=" else ""
+        value = f"{at_least}{_number(target['value'])}{target['unit']}"
         facts.add_row(
             f"Target {target['id']}", f"{target['what']}: {value}{by}\n“{target['quote']}”"
         )
@@ -78,13 +79,23 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     for doc in record.get("document_details", []):
         facts.add_row("Rests on", _document_line(doc))
     if record.get("owed_by"):
-        facts.add_row("Owed by", f"{len(record['owed_by'])} agencies (parledger status --agency …)")
+        owing = _plural(len(record["owed_by"]), "agency", "agencies")
+        facts.add_row("Owed by", f"{owing} (see parledger status --agency …)")
     for key, note in record["assumed"].items():
         facts.add_row(f"Assumed ({key})", note)
     if record.get("children"):
         facts.add_row("Contains", ", ".join(record["children"]))
     parts.append(facts)
     return Group(*parts)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _count(n: int, one: str, many: str | None = None, tail: str = "") -> Text:
+    """The dim count line under a table."""
+    return Text(_plural(n, one, many) + tail, style="dim")
 
 
 def _line(text: str, style: str = "") -> Text:
@@ -110,7 +121,8 @@ def _number(value: float) -> str:
 def _document_line(doc: Record) -> str:
     bits = [doc.get("type", ""), doc["id"]]
     if doc.get("date"):
-        bits.append(f"ngày {doc['date']}")
+        year, month, day = doc["date"].split("-")
+        bits.append(f"ngày {day}/{month}/{year}")  # as Vietnamese offices write dates
     if doc.get("title"):
         bits.append(doc["title"])
     return " ".join(bit for bit in bits if bit)
@@ -127,7 +139,7 @@ def agencies_table(records: Sequence[Record]) -> RenderableType:
         table.add_row(
             record["id"], record["name"], record["kind"], str(record["tasks"]), str(record["leads"])
         )
-    return Group(table, Text(f"{len(records)} agencies", style="dim"))
+    return Group(table, _count(len(records), "agency", "agencies"))
 
 
 def groups_table(records: Sequence[Record]) -> RenderableType:
@@ -152,7 +164,7 @@ def documents_table(records: Sequence[Record]) -> RenderableType:
         table.add_row(
             record["id"], record["type"], record["date"] or "", ", ".join(record["tasks"])
         )
-    return Group(table, Text(f"{len(records)} documents", style="dim"))
+    return Group(table, _count(len(records), "document"))
 
 
 def agency_status(agency: Record, records: Sequence[Record]) -> RenderableType:
@@ -202,4 +214,4 @@ def overview_table(records: Sequence[Record], indices: Sequence[str]) -> Rendera
             str(record["tasks"]),
             str(record["leads"]),
         )
-    return Group(table, Text(f"{len(records)} agencies owe tasks", style="dim"))
+    return Group(table, _count(len(records), "agency owes", "agencies owe", " tasks"))
