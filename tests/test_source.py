@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.conftest import ROOT, SOURCE
 
 SHARED = ROOT.parent / "shared" / "source" / "directive_2024.txt"
