@@ -11,11 +11,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from tests.conftest import Invoke
 
 from parledger.cli import app
+from tests.conftest import Invoke
 
-COMMANDS = ["tasks", "show", "agencies", "refs", "status", "validate"]
+COMMANDS = [
+    "status", "validate", "tasks", "show", "agencies", "refs",
+    "init", "assign", "unassign", "record", "correct", "history", "alias",
+]  # fmt: skip
 
 
 def _no_traceback(result: object) -> None:
@@ -95,11 +98,15 @@ def test_status_table_groups_by_index_with_roles(cli: Invoke) -> None:
     result = cli("status", "--agency", "Sở Nội vụ", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     out = result.stdout
-    assert out.startswith("Sở Nội vụ (so-noi-vu) owes")
+    assert out.startswith("Sở Nội vụ (so-noi-vu): 17 tasks, 17 not started; lead on 3.")
     assert out.index("PAR INDEX") < out.index("SIPAS") < out.index("PAPI")
-    assert "lead (I.2.1)" in out
-    assert "via Các sở, ban, ngành tỉnh" in out
+    i11 = next(line for line in out.splitlines() if line.strip().startswith("I.1.1 "))
+    assert "Tổ chức thực hiện" in i11  # wide enough for titles
+    assert " lead " in i11 and "not started" in i11
     assert "\x1b[" not in out  # piped: no ANSI codes
+    narrow = cli("status", "--agency", "SNV", env={"COLUMNS": "80"}).stdout
+    assert "Tổ chức thực hiện" not in narrow
+    assert all(len(line) <= 80 for line in narrow.splitlines())
 
 
 def test_status_district_owes_commune_tasks_through_itself(cli: Invoke) -> None:
@@ -123,9 +130,13 @@ def test_status_overview_without_agency(cli: Invoke) -> None:
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     by_id = {row["agency"]: row for row in rows}
-    assert int(by_id["so-noi-vu"]["leads"]) == 3
-    assert int(by_id["ubmttq-tinh"]["tasks"]) >= 1
-    assert int(by_id["ubnd-huyen-van-lam"]["PAPI"]) >= 9  # III.1 and III.2.1–III.2.8
+    assert by_id["so-noi-vu"]["tasks"] == by_id["so-noi-vu"]["not_started"] == "17"
+    assert int(by_id["ubmttq-tinh"]["tasks"]) == 1  # II.3, a request
+    assert int(by_id["ubnd-huyen-van-lam"]["tasks"]) == 23
+    assert "bo-noi-vu" not in by_id  # cited, owes nothing
+    table = cli("status", env={"COLUMNS": "80"}).stdout
+    assert "Total" in table
+    assert all(len(line) <= 80 for line in table.splitlines())
 
 
 def test_unknown_agency_is_a_usage_error_with_suggestion(cli: Invoke) -> None:

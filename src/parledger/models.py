@@ -279,3 +279,120 @@ class Directive(Strict):
     documents: list[Document]
     references: list[Reference]
     outline: list[Node]
+
+
+# --------------------------------------------------------------------------
+# The ledger (ledger_YEAR.yaml): an append-only journal of entries
+
+
+class EntryKind(StrEnum):
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+    PROGRESS = "progress"
+    CORRECTION = "correction"
+
+
+class Role(StrEnum):
+    """An agency's role in a task, as a ledger assignment gives it."""
+
+    LEAD = "lead"  # chủ trì
+    SUPPORT = "support"  # phối hợp
+    IMPLEMENT = "implement"  # thực hiện
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    NOT_APPLICABLE = "not_applicable"
+
+
+ENTRY_ID_PATTERN = r"^e-[0-9a-f]{12}$"
+EntryId = Annotated[str, Field(pattern=ENTRY_ID_PATTERN)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+Evidence = Annotated[list[Text], Field(default_factory=list)]
+
+
+class _Entry(Strict):
+    id: EntryId
+    date: dt.date  # when the fact happened (--date)
+    recorded: dt.datetime  # when it was written down
+    by: Text
+    task: NodeId
+    # Exactly one of agency or group; a group assignment binds every member.
+    agency: AgencyId | None = None
+    group: AgencyId | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_party(self) -> _Entry:
+        if (self.agency is None) == (self.group is None):
+            raise ValueError("give exactly one of 'agency' or 'group'")
+        return self
+
+
+class AssignEntry(_Entry):
+    kind: Literal[EntryKind.ASSIGN]
+    role: Role = Role.IMPLEMENT
+    due: dt.date | None = None
+
+
+class UnassignEntry(_Entry):
+    kind: Literal[EntryKind.UNASSIGN]
+    reason: Text
+
+
+def _done_is_complete(status: Status | None, percent: int | None) -> None:
+    if status is Status.DONE and percent is not None and percent < 100:
+        raise ValueError(f"status 'done' with percent {percent}: done means 100")
+
+
+class ProgressEntry(_Entry):
+    kind: Literal[EntryKind.PROGRESS]
+    status: Status
+    percent: Percent | None = None
+    value: float | None = None
+    target: Annotated[str, Field(pattern=r"^t[0-9]+$")] | None = None
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgressEntry:
+        _done_is_complete(self.status, self.percent)
+        if self.value is not None and self.target is None:
+            raise ValueError("a value needs the target it counts towards")
+        return self
+
+
+class CorrectionEntry(_Entry):
+    """Supersedes an earlier entry: its fields replace the earlier ones, or
+    ``void`` withdraws the earlier entry altogether.
+
+    The correction's own ``date`` is the day it was made and ``reason`` says
+    why; ``fact_date`` and the other optional fields (``note`` included) are
+    the corrected values for the superseded entry.
+    """
+
+    kind: Literal[EntryKind.CORRECTION]
+    supersedes: EntryId
+    reason: Text
+    void: bool = False
+    # The fields a correction may change (None: unchanged).
+    fact_date: dt.date | None = None
+    status: Status | None = None
+    percent: Percent | None = None
+    value: float | None = None
+    target: Annotated[str, Field(pattern=r"^t[0-9]+$")] | None = None
+    evidence: list[Text] | None = None
+    role: Role | None = None
+    due: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CorrectionEntry:
+        _done_is_complete(self.status, self.percent)
+        return self
+
+
+Entry = AssignEntry | UnassignEntry | ProgressEntry | CorrectionEntry
+LedgerEntry = Annotated[Entry, Field(discriminator="kind")]
+"""One ledger entry as read from the file: the ``kind`` field picks the model."""

@@ -158,6 +158,17 @@ class Outline:
         order = {agency_id: i for i, agency_id in enumerate(self.agencies)}
         return sorted(roles, key=lambda agency_id: order.get(agency_id, len(order)))
 
+    def describe(self, role: Role) -> str:
+        """A role as a person reads it: 'lead (I.2.1)', 'via Các sở, ban, ngành tỉnh'."""
+        if role.kind is RoleKind.LEAD:
+            return f"lead ({role.declared_in})"
+        if role.kind is RoleKind.NAMED:
+            return f"named in paragraph {role.paragraph}"
+        if role.group is not None:
+            group = self.groups.get(role.group)
+            return f"via {group.name if group else role.group}"
+        return "addressee"
+
     def owed_by(self, agency_id: str) -> list[Obligation]:
         return [ob for ob in self.obligations() if ob.agency == agency_id]
 

@@ -11,9 +11,13 @@ from difflib import get_close_matches
 from typing import Any
 
 from parledger.errors import UsageError
-from parledger.models import Index, Node, NodeKind
-from parledger.names import Resolver, fold
-from parledger.outline import Obligation, Outline, Role, RoleKind
+from parledger.models import (
+    Index,
+    Node,
+    NodeKind,
+)
+from parledger.names import Resolver, closest, fold
+from parledger.outline import Obligation, Outline
 from parledger.workspace import Workspace
 
 Record = dict[str, Any]
@@ -140,18 +144,6 @@ def task_detail(workspace: Workspace, node_id: str) -> Record:
 # -- who owes what --------------------------------------------------------
 
 
-def describe_role(outline: Outline, role: Role) -> str:
-    """A role as a person reads it: 'lead (I.2.1)', 'via Các sở, ban, ngành tỉnh'."""
-    if role.kind is RoleKind.LEAD:
-        return f"lead ({role.declared_in})"
-    if role.kind is RoleKind.NAMED:
-        return f"named in paragraph {role.paragraph}"
-    if role.group is not None:
-        group = outline.groups.get(role.group)
-        return f"via {group.name if group else role.group}"
-    return "addressee"
-
-
 def obligation_record(outline: Outline, ob: Obligation) -> Record:
     agency = outline.agencies.get(ob.agency)
     return {
@@ -159,55 +151,8 @@ def obligation_record(outline: Outline, ob: Obligation) -> Record:
         "agency": ob.agency,
         "agency_name": agency.name if agency else ob.agency,
         "lead": ob.is_lead,
-        "roles": [describe_role(outline, role) for role in ob.roles],
+        "roles": [outline.describe(role) for role in ob.roles],
     }
-
-
-def agency_tasks(
-    workspace: Workspace, agency_id: str, *, index: Index | None = None
-) -> list[Record]:
-    """The items an agency owes, in outline order, with its role in each."""
-    outline = outline_of(workspace)
-    out: list[Record] = []
-    for ob in outline.owed_by(agency_id):
-        node = outline.nodes[ob.task]
-        node_index = outline.index_of(node)
-        if index is not None and node_index is not index:
-            continue
-        record = obligation_record(outline, ob)
-        record |= {
-            "index": node_index.value if node_index else None,
-            "title": outline.title(node),
-            "cadence": node.cadence.value if node.cadence else None,
-            "targets": len(node.targets),
-        }
-        out.append(record)
-    return out
-
-
-def overview(workspace: Workspace) -> list[Record]:
-    """One row per agency that owes anything: items owed per index, and leads."""
-    outline = outline_of(workspace)
-    rows: dict[str, Record] = {}
-    for ob in outline.obligations():
-        agency = outline.agencies.get(ob.agency)
-        row = rows.setdefault(
-            ob.agency,
-            {
-                "agency": ob.agency,
-                "name": agency.name if agency else ob.agency,
-                "kind": agency.kind.value if agency else None,
-                **{index.value: 0 for index in Index},
-                "tasks": 0,
-                "leads": 0,
-            },
-        )
-        index = outline.index_of(outline.nodes[ob.task])
-        if index is not None:
-            row[index.value] += 1
-        row["tasks"] += 1
-        row["leads"] += int(ob.is_lead)
-    return list(rows.values())
 
 
 # -- the registry and the documents --------------------------------------
@@ -263,8 +208,7 @@ def documents(workspace: Workspace, *, document: str | None = None) -> list[Reco
         wanted = fold(document)
         selected = [d for d in selected if fold(d.id) == wanted]
         if not selected:
-            ids = [d.id for d in workspace.directive.documents]
-            near = get_close_matches(document, ids, n=3, cutoff=0.5)
+            near = closest(document, [d.id for d in workspace.directive.documents])
             hint = f"; did you mean: {', '.join(near)}?" if near else ""
             raise UsageError(f"no document '{document}' is cited by the directive{hint}")
     return [

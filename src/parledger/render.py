@@ -6,19 +6,34 @@ Colour only ever repeats what the text already says (a lead is also written
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from parledger.dates import display
+
 Record = dict[str, Any]
 
 
 def _table(title: str | None = None) -> Table:
-    return Table(title=title, title_justify="left", header_style="bold", expand=False)
+    # Light rules, no vertical bars: the columns, not the box, get the width
+    # of an 80-column terminal.
+    return Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        expand=False,
+    )
 
 
 def tasks_table(records: Sequence[Record]) -> RenderableType:
@@ -121,8 +136,7 @@ def _number(value: float) -> str:
 def _document_line(doc: Record) -> str:
     bits = [doc.get("type", ""), doc["id"]]
     if doc.get("date"):
-        year, month, day = doc["date"].split("-")
-        bits.append(f"ngày {day}/{month}/{year}")  # as Vietnamese offices write dates
+        bits.append(f"ngày {_day(doc['date'])}")
     if doc.get("title"):
         bits.append(doc["title"])
     return " ".join(bit for bit in bits if bit)
@@ -167,51 +181,139 @@ def documents_table(records: Sequence[Record]) -> RenderableType:
     return Group(table, _count(len(records), "document"))
 
 
-def agency_status(agency: Record, records: Sequence[Record]) -> RenderableType:
+CATEGORY_LABEL = {
+    "done_on_time": ("done on time", "green"),
+    "done_late": ("done late", "yellow"),
+    "in_progress": ("in progress", "cyan"),
+    "overdue": ("OVERDUE", "bold red"),
+    "not_started": ("not started", ""),
+    "not_applicable": ("n/a", "dim"),
+}
+# Column headers of the overview, short enough for 80 columns.
+CATEGORY_HEADER = {
+    "done_on_time": "Done\non time",
+    "done_late": "Done\nlate",
+    "in_progress": "In\nprogress",
+    "overdue": "Over-\ndue",
+    "not_started": "Not\nstarted",
+}
+
+
+def category(value: str) -> Text:
+    """A category in words; the colour only repeats what the words say."""
+    label, style = CATEGORY_LABEL.get(value, (value, ""))
+    return Text(label, style=style)
+
+
+def agency_status(
+    agency: Record, records: Sequence[Record], as_of: str | None, *, wide: bool = False
+) -> RenderableType:
     """An agency's tasks grouped by index, with a summary line on top."""
     counts: dict[str, int] = {}
     for record in records:
-        counts[record["index"]] = counts.get(record["index"], 0) + 1
+        counts[record["category"]] = counts.get(record["category"], 0) + 1
     leads = sum(1 for record in records if record["lead"])
-    by_index = ", ".join(f"{index} {count}" for index, count in counts.items())
     summary = Text.assemble(
         (agency["name"], "bold"),
-        f" ({agency['id']}) owes {len(records)} tasks",
-        f": {by_index}" if by_index else "",
+        f" ({agency['id']}): {_plural(len(records), 'task')}",
+        *(
+            part
+            for value, (label, style) in CATEGORY_LABEL.items()
+            if counts.get(value)
+            for part in (", ", (f"{counts[value]} {label.lower()}", style))
+        ),
         f"; lead on {leads}" if leads else "",
+        f" (as of {_day(as_of)})" if as_of else "",
         ".",
     )
     parts: list[RenderableType] = [summary]
-    for index in counts:
+    indices = list(dict.fromkeys(record["index"] for record in records))
+    for index in indices:
         table = _table(title=index)
         # Floors on the short columns keep a long title from squeezing them away.
-        table.add_column("Task", no_wrap=True, min_width=7)
-        table.add_column("Title", ratio=2, min_width=20)
-        table.add_column("Role", ratio=1, min_width=16, overflow="fold")
-        table.add_column("Cadence", no_wrap=True, min_width=10)
+        table.add_column("Task", no_wrap=True)
+        if wide:  # an 80-column terminal has no room for it; `show ID` prints it
+            table.add_column("Title", ratio=2, min_width=10)
+        table.add_column("Role", no_wrap=True)
+        table.add_column("Due", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        table.add_column("Updated", no_wrap=True)
+        table.add_column("Evidence", ratio=1, min_width=8)
         for record in records:
             if record["index"] != index:
                 continue
-            role = Text("; ".join(record["roles"]), style="bold green" if record["lead"] else "")
-            table.add_row(record["task"], _line(record["title"]), role, record["cadence"] or "")
+            percent = record["percent"]
+            cells: list[RenderableType] = [record["task"]]
+            if wide:
+                cells.append(_line(record["title"]))
+            table.add_row(
+                *cells,
+                record["role"],
+                _day(record["due"]) or ("continuous" if record["cadence"] == "continuous" else ""),
+                category(record["category"]),
+                "" if percent is None else str(percent),
+                _day(record["last_update"]),
+                _line("; ".join(record["evidence"])),
+            )
         parts.append(table)
     if not records:
-        parts.append(Text("The directive assigns no task to this agency.", style="dim"))
+        parts.append(
+            Text("The directive and the ledger assign no task to this agency.", style="dim")
+        )
     return Group(*parts)
 
 
-def overview_table(records: Sequence[Record], indices: Sequence[str]) -> RenderableType:
-    table = _table()
-    table.add_column("Agency", overflow="fold")
-    for index in indices:
-        table.add_column(index, justify="right")
-    table.add_column("Total", justify="right")
-    table.add_column("Leads", justify="right")
+def _day(iso: str | None) -> str:
+    """An ISO date from a record, as Vietnamese offices write it."""
+    return display(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def history_table(records: Sequence[Record]) -> RenderableType:
+    """The audit trail like `git log`: a heading line per entry, then what it says."""
+    lines: list[RenderableType] = []
     for record in records:
+        lines.append(
+            Text.assemble(
+                (record["id"], "bold"),
+                f"  {_day(record['date'])}  ",
+                (record["kind"], "bold"),
+                f"  {record['task']}  {record['party']}",
+            )
+        )
+        lines.append(Text(f"    recorded {record['recorded']} by {record['by']}", style="dim"))
+        lines.append(Text(f"    {record['details']}"))
+    lines.append(_count(len(records), "entry", "entries"))
+    return Group(*lines)
+
+
+def overview_table(records: Sequence[Record], as_of: str | None) -> RenderableType:
+    table = _table(title=f"As of {_day(as_of)}" if as_of else None)
+    table.add_column("Agency", ratio=1, min_width=16, overflow="fold")
+    table.add_column("Tasks", justify="right")
+    for value, header in CATEGORY_HEADER.items():
+        table.add_column(header, justify="right", style=CATEGORY_LABEL[value][1])
+    table.add_column("Done\n%", justify="right")
+    table.add_column("Last\nupdate", no_wrap=True)
+    totals = {key: 0 for key in ["tasks", *CATEGORY_LABEL]}
+    for record in records:
+        for key in totals:
+            totals[key] += record[key]
         table.add_row(
             record["name"],
-            *(str(record[index]) for index in indices),
             str(record["tasks"]),
-            str(record["leads"]),
+            *(str(record[v]) for v in CATEGORY_HEADER),
+            "" if record["completion"] is None else str(record["completion"]),
+            _day(record["last_update"]),
         )
+    table.add_section()
+    done = totals["done_on_time"] + totals["done_late"]
+    applicable = totals["tasks"] - totals["not_applicable"]
+    table.add_row(
+        Text("Total", style="bold"),
+        str(totals["tasks"]),
+        *(str(totals[v]) for v in CATEGORY_HEADER),
+        str(round(100 * done / applicable)) if applicable else "",
+        "",
+    )
     return Group(table, _count(len(records), "agency owes", "agencies owe", " tasks"))

@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from parledger import yamlio
+from parledger import ledger, yamlio
 from parledger.errors import Problem
-from parledger.models import Directive, Node, NodeKind, Registry
+from parledger.models import CorrectionEntry, Directive, Node, NodeKind, ProgressEntry, Registry
 from parledger.names import fold
 from parledger.outline import Outline
 from parledger.workspace import Location, Workspace
@@ -44,9 +44,16 @@ def check(location: Location) -> tuple[Workspace | None, list[Problem]]:
         and registry_file is not None
     ):
         problems += directive_problems(directive, directive_file, registry)
+    journal, ledger_problems = ledger.load(location.ledger_path)
+    problems += ledger_problems
+    if directive is not None and registry is not None:
+        problems += ledger_crossref_problems(journal, directive, registry)
     if problems or registry is None or directive is None:
         return None, problems
-    return Workspace(location=location, directive=directive, registry=registry), []
+    workspace = Workspace(
+        location=location, directive=directive, registry=registry, entries=journal.entries
+    )
+    return workspace, []
 
 
 def _load(path: Any, problems: list[Problem]) -> yamlio.Loaded | None:
@@ -373,3 +380,91 @@ def _check_quote(
             "quote-not-found",
             f"{node.id}: '{quote}' is not in paragraph {paragraph}",
         )
+
+
+def ledger_crossref_problems(
+    journal: ledger.LoadedLedger, directive: Directive, registry: Registry
+) -> list[Problem]:
+    """Entries that name unknown things, or clash after a merge of branches."""
+    if journal.loaded is None:
+        return []
+    path = str(journal.loaded.path)
+    problems: list[Problem] = []
+
+    def add(number: int, field_name: str | None, code: str, message: str) -> None:
+        line, col = journal.position(number, field_name)
+        problems.append(Problem(path, line, col, code, message))
+
+    items = {node.id: node for node in directive.outline if node.kind is NodeKind.ITEM}
+    agencies = {a.id for a in registry.agencies}
+    groups = {g.id for g in registry.groups}
+    by_id = {entry.id: entry for entry in journal.entries}
+    seen: set[str] = set()
+    for number, entry in enumerate(journal.entries):
+        if entry.id in seen:
+            add(
+                number,
+                "id",
+                "duplicate-id",
+                f"entry id {entry.id} appears more than once "
+                "(two branches made the same id, or an entry was copied); keep one",
+            )
+        seen.add(entry.id)
+        node = items.get(entry.task)
+        if node is None:
+            add(
+                number,
+                "task",
+                "unknown-task",
+                f"entry {entry.id}: no item {entry.task} in the directive",
+            )
+        if entry.agency is not None and entry.agency not in agencies:
+            add(
+                number,
+                "agency",
+                "unknown-agency",
+                f"entry {entry.id}: agency '{entry.agency}' is not in the registry",
+            )
+        if entry.group is not None and entry.group not in groups:
+            add(
+                number,
+                "group",
+                "unknown-group",
+                f"entry {entry.id}: group '{entry.group}' is not in the registry",
+            )
+        targets = {t.id for t in node.targets} if node is not None else set()
+        if isinstance(entry, ProgressEntry) and node and entry.target not in (None, *targets):
+            add(
+                number,
+                "target",
+                "unknown-target",
+                f"entry {entry.id}: {node.id} has no target {entry.target}",
+            )
+        if isinstance(entry, CorrectionEntry):
+            target = by_id.get(entry.supersedes)
+            if target is None:
+                add(
+                    number,
+                    "supersedes",
+                    "unknown-entry",
+                    f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger",
+                )
+            elif ledger.root_of(entry.id, by_id) is None:
+                add(
+                    number,
+                    "supersedes",
+                    "correction-cycle",
+                    f"entry {entry.id}: corrections form a cycle",
+                )
+            elif (target.task, target.agency, target.group) != (
+                entry.task,
+                entry.agency,
+                entry.group,
+            ):
+                add(
+                    number,
+                    "task",
+                    "correction-mismatch",
+                    f"entry {entry.id} names another task or agency than {entry.supersedes}",
+                )
+    return problems

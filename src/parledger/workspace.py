@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
 from parledger.errors import Problem, ProblemsError, UsageError
-from parledger.models import Directive, Registry
+from parledger.models import Directive, Entry, Registry
 
 ENV_VAR = "PARLEDGER_DATA"
 REGISTRY_FILE = "agencies.yaml"
@@ -43,6 +43,12 @@ class Location:
     @property
     def registry_path(self) -> Path:
         return self.root / REGISTRY_FILE
+
+    @property
+    def ledger_path(self) -> Path:
+        """The journal beside the directive: directive_2024.yaml → ledger_2024.yaml."""
+        directive = self.directive_path
+        return directive.with_name(directive.name.replace("directive_", "ledger_", 1))
 
     @property
     def directive_path(self) -> Path:
@@ -102,6 +108,7 @@ class Workspace:
     location: Location
     directive: Directive
     registry: Registry
+    entries: list[Entry] = field(default_factory=list)
 
 
 def load(location: Location) -> Workspace:
@@ -116,3 +123,62 @@ def load(location: Location) -> Workspace:
 
 def _no_workspace(location: Location) -> Problem:
     return Problem(str(location.root), 1, 1, "unloadable", "the workspace could not be loaded")
+
+
+GITATTRIBUTES = """\
+# Ledgers are append-only: when two branches both appended entries, keep
+# both sides' lines instead of declaring a conflict. Run 'parledger
+# validate' after a merge: it reports duplicate entry ids.
+ledger_*.yaml merge=union
+"""
+
+WORKSPACE_README = """\
+# parledger workspace
+
+This folder is a parledger workspace: `{directive}` (the directive as data),
+`agencies.yaml` (the agency registry) and `{ledger}` (the append-only ledger).
+Use it with `parledger --data-dir {folder} …` or `export PARLEDGER_DATA={folder}`.
+
+Keep it in git: `git init && git add -A && git commit -m "parledger workspace"`.
+Every `parledger record`/`assign` only appends to `{ledger}`, so a reviewer's
+`git diff` shows added lines only, and two branches merge without conflict
+(`.gitattributes` marks the ledger `merge=union`). Run `parledger validate`
+before merging.
+"""
+
+
+def init(target: Path) -> list[Path]:
+    """A new workspace in ``target``: the bundled directive and registry, an
+    empty ledger, .gitattributes and a README.  Refuses to overwrite."""
+    from parledger.journal import header
+
+    source = bundled_root()
+    directive = directive_files(source)[0]
+    ledger_name = directive.name.replace("directive_", "ledger_", 1)
+    files = {
+        directive.name: directive.read_bytes(),
+        REGISTRY_FILE: (source / REGISTRY_FILE).read_bytes(),
+        ledger_name: header(directive.stem).encode(),
+        ".gitattributes": GITATTRIBUTES.encode(),
+        "README.md": WORKSPACE_README.format(
+            directive=directive.name, ledger=ledger_name, folder=target
+        ).encode(),
+    }
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder")
+    clashes = [name for name in files if (target / name).exists()] + [
+        p.name for p in directive_files(target) if p.name not in files
+    ]
+    if clashes:
+        raise UsageError(
+            f"{target} already holds {', '.join(sorted(set(clashes)))}; "
+            "parledger init never overwrites: choose an empty or new folder"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = target / name
+        with path.open("xb") as handle:  # "x": fail rather than overwrite
+            handle.write(content)
+        written.append(path)
+    return written

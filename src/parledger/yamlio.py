@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,13 @@ def load(path: Path) -> Loaded:
     return loaded
 
 
+def parse(text: str) -> Any:
+    """Parse trusted YAML text (text this program just wrote) with the safe loader."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(text)
+
+
 def _plain(node: Any, path: YamlPath, positions: dict[YamlPath, Position]) -> Any:
     """Turn ruamel's round-trip objects into plain data, recording positions."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -200,6 +207,53 @@ def walk(data: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, Any]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from walk(value, (*path, index))
+
+
+def round_trip_yaml() -> Any:
+    """The one round-trip configuration: loading and saving an unchanged
+    file gives the same bytes (quotes kept, long lines never re-wrapped)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+class ChangedOnDisk(Exception):
+    """The file changed between reading it and writing the edit."""
+
+
+def edit(path: Path, change: Callable[[Any], None]) -> bytes:
+    """Apply ``change`` to the round-trip document of ``path`` and save it.
+
+    Comments, key order, quoting and line breaks survive.  The file is
+    locked while the new content is written, and the write is refused if
+    the bytes on disk are not the ones the edit started from (fava's rule):
+    a concurrent hand edit is never overwritten.  Returns the new bytes.
+    """
+    import fcntl
+    import io
+
+    original = path.read_bytes()
+    yaml = round_trip_yaml()
+    document = yaml.load(original.decode("utf-8-sig"))
+    change(document)
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    text = buffer.getvalue()
+    if original.startswith(b"\xef\xbb\xbf"):
+        text = "\ufeff" + text
+    if b"\r\n" in original:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    content = text.encode("utf-8")
+    with path.open("rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        if path.read_bytes() != original:
+            raise ChangedOnDisk(str(path))
+        write_atomic(path, content)
+    return content
 
 
 def write_atomic(path: Path, content: bytes) -> None:

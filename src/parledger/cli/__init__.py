@@ -17,9 +17,18 @@ from typer.core import TyperGroup
 
 from parledger import __version__
 from parledger.cli.common import State, fail
-from parledger.errors import ParledgerError
+from parledger.errors import ParledgerError, UsageError
 
-EXIT_CODES_HELP = "Exit codes: 0 ok, 1 data problems, 2 usage (unknown agency, bad option)."
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok, 1 data problems, 2 usage (unknown agency, bad option or value)."
+)
+
+
+# click's UsageError, which typer vendors in recent releases and re-exports
+# only through its subclass BadParameter.
+_ClickUsageError: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
 
 
 class _Boundary(TyperGroup):
@@ -32,6 +41,12 @@ class _Boundary(TyperGroup):
             return super().invoke(ctx)
         except ParledgerError as exc:
             fail(exc)
+        except _ClickUsageError as exc:
+            # Bad options of a command: one line, with where to read more.
+            command = ctx.invoked_subcommand or ""
+            hint = f"parledger {command} --help".replace("  ", " ")
+            message = exc.format_message()  # type: ignore[attr-defined]
+            fail(UsageError(f"{message} (see '{hint}')"))
         except OSError as exc:
             # A file the user named or the workspace cannot be read or written.
             fail(ParledgerError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
@@ -42,7 +57,8 @@ app = typer.Typer(
     name="parledger",
     help=(
         "A compliance ledger for the 2024 Hưng Yên directive on PAR INDEX, SIPAS and PAPI: "
-        "which agency owes which task, and what the directive says about it.\n\n" + EXIT_CODES_HELP
+        "which agency owes which task, what it has reported, what proves it, and what is "
+        "late.\n\n" + EXIT_CODES_HELP
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -76,11 +92,13 @@ def _root(
     ctx.obj = State(data_dir=data_dir)
 
 
+from parledger.cli import ledger as _ledger  # noqa: E402
 from parledger.cli import query as _query  # noqa: E402
 from parledger.cli import status as _status  # noqa: E402
 
-_query.register(app)
 _status.register(app)
+_query.register(app)
+_ledger.register(app)
 
 
 def main() -> None:

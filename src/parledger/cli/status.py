@@ -6,11 +6,19 @@ import sys
 
 import typer
 
-from parledger.cli.common import State, emit, load_workspace, show
+from parledger.cli.common import State, console, emit, load_workspace, show
 from parledger.export import Format
 
-STATUS_COLUMNS = ["task", "index", "title", "roles", "lead", "cadence"]
-OVERVIEW_COLUMNS = ["agency", "name", "kind", "PAR INDEX", "SIPAS", "PAPI", "tasks", "leads"]
+WIDE_AT = 110  # columns from which the agency table has room for task titles
+
+STATUS_COLUMNS = [
+    "task", "agency", "index", "title", "role", "roles", "lead", "due", "status", "percent",
+    "value", "category", "last_update", "evidence", "entry",
+]  # fmt: skip
+OVERVIEW_COLUMNS = [
+    "agency", "name", "kind", "tasks", "done_on_time", "done_late", "in_progress",
+    "overdue", "not_started", "not_applicable", "completion", "last_update",
+]  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
@@ -27,26 +35,42 @@ def status(
         help='Agency id, name or short form, e.g. "Sở Nội vụ", "so noi vu", SNV.',
     ),
     index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Replay the ledger up to this day (2024-09-30 or 30/9/2024)."
+    ),
     fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table, json, csv or md."),
 ) -> None:
-    """What an agency owes under the directive, grouped by index, with its role in each
-    task; without --agency, how many tasks each agency owes."""
+    """Where tasks stand. With --agency: the agency's tasks grouped by index, with its
+    role, due date, status category, percent, last update and evidence. Without: one
+    row per agency with how many tasks are done on time, done late, in progress,
+    overdue and not started.
+
+    Categories: done on time (Hoàn thành đúng hạn), done late (Hoàn thành quá hạn),
+    in progress within the deadline (Đang thực hiện trong hạn), overdue (Quá hạn),
+    not started (Chưa thực hiện). Due dates come from `assign --due`; the directive
+    sets none, and continuous tasks without one are never overdue.
+    """
     from parledger import export, query, render
+    from parledger import status as standing
+    from parledger.dates import parse_date
 
     workspace = load_workspace(ctx)
     index_ = query.parse_index(index) if index is not None else None
+    day = parse_date(as_of, "--as-of") if as_of is not None else None
+    shown_as_of = day.isoformat() if day else None
     if agency is None:
-        records = query.overview(workspace)
+        records = standing.overview_rows(workspace, as_of=day)
         if fmt is Format.TABLE:
-            show(render.overview_table(records, ["PAR INDEX", "SIPAS", "PAPI"]))
+            show(render.overview_table(records, shown_as_of))
         else:
             emit(export.render(records, OVERVIEW_COLUMNS, fmt))
         return
     agency_id = query.resolver(workspace).resolve_agency(agency)
-    records = query.agency_tasks(workspace, agency_id, index=index_)
+    records = standing.agency_rows(workspace, agency_id, index=index_, as_of=day)
     if fmt is Format.TABLE:
         found = next(a for a in query.agencies(workspace) if a["id"] == agency_id)
-        show(render.agency_status(found, records))
+        wide = console().width >= WIDE_AT
+        show(render.agency_status(found, records, shown_as_of, wide=wide))
     else:
         emit(export.render(records, STATUS_COLUMNS, fmt))
 

@@ -1,0 +1,209 @@
+"""Commands that write: init, assign, unassign, record, correct, alias; and history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from parledger.cli.common import emit, load_workspace, show
+from parledger.export import Format
+from parledger.models import Role, Status
+
+if TYPE_CHECKING:
+    from parledger.models import Entry
+    from parledger.names import Match
+    from parledger.workspace import Workspace
+
+HISTORY_COLUMNS = ["recorded", "by", "id", "kind", "task", "party", "date", "details"]
+
+AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID for a whole group.'
+DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
+BY_HELP = "Who records it; default git's user.name, else the login name."
+EVIDENCE_HELP = (
+    "The document that proves it, as offices cite it ('200/BC-SNV ngày 15/6/2024'), "
+    "or a URL. Repeat for several."
+)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, assign, unassign, record, correct, history, alias):
+        app.command(command.__name__)(command)
+
+
+def init(
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder for the new workspace."),
+) -> None:
+    """Create a workspace to record in: the bundled directive and registry, an empty
+    ledger, a .gitattributes that merges ledgers with merge=union, and a README."""
+    from parledger import workspace
+
+    for path in workspace.init(folder):
+        emit(f"created {path}\n")
+    emit(f"next: export PARLEDGER_DATA={folder}  (or pass --data-dir {folder})\n")
+
+
+def _resolve(ctx: typer.Context, name: str) -> tuple[Workspace, Match]:
+    from parledger import query
+
+    workspace = load_workspace(ctx)
+    return workspace, query.resolver(workspace).resolve(name)
+
+
+def _report(entry: Entry, workspace: Workspace) -> None:
+    from parledger.history import entry_summary
+
+    emit(f"recorded {entry.id}: {entry_summary(entry, workspace)}\n")
+
+
+def assign(
+    ctx: typer.Context,
+    task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
+    agency: str = typer.Option(..., "--agency", "-a", help=AGENCY_HELP),
+    role: Role = typer.Option(Role.IMPLEMENT, "--role", help="lead, support or implement."),
+    due: str | None = typer.Option(None, "--due", help="Due date (2024-09-30 or 30/9/2024)."),
+    note: str | None = typer.Option(None, "--note", help="Free text, e.g. the assigning document."),
+    date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Assign a task to an agency, or to every member of a group, with a role and an
+    optional due date. Appends one entry to the ledger."""
+    from parledger import ledger
+
+    workspace, party = _resolve(ctx, agency)
+    common = ledger.Common(date=date, by=by, note=note)
+    entry = ledger.assign(workspace, task, party, role=role, due=due, common=common)
+    _report(entry, workspace)
+
+
+def unassign(
+    ctx: typer.Context,
+    task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
+    agency: str = typer.Option(..., "--agency", "-a", help=AGENCY_HELP),
+    reason: str = typer.Option(..., "--reason", help="Why the agency no longer owes the task."),
+    date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Release an agency (or a group) from a task, with the reason. Works on the
+    directive's own addressees too; the entry stays in the ledger."""
+    from parledger import ledger
+
+    workspace, party = _resolve(ctx, agency)
+    common = ledger.Common(date=date, by=by)
+    entry = ledger.unassign(workspace, task, party, reason=reason, common=common)
+    _report(entry, workspace)
+
+
+def record(
+    ctx: typer.Context,
+    task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
+    agency: str = typer.Option(..., "--agency", "-a", help="The agency that reported."),
+    status: Status = typer.Option(..., "--status", help="The task's status for this agency."),
+    percent: int | None = typer.Option(None, "--percent", help="0–100; done means 100."),
+    value: float | None = typer.Option(
+        None, "--value", help="Figure reached towards the task's quantitative target."
+    ),
+    target: str | None = typer.Option(
+        None, "--target", help="Which target --value counts towards, when the task has several."
+    ),
+    evidence: list[str] = typer.Option([], "--evidence", "-e", help=EVIDENCE_HELP),
+    note: str | None = typer.Option(None, "--note", help="What was done, in a few words."),
+    date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Record what an agency reported on a task: status, percent, value, evidence.
+    Appends one entry to the ledger; checks everything before writing."""
+    from parledger import ledger
+
+    workspace, party = _resolve(ctx, agency)
+    entry = ledger.record(
+        workspace,
+        task,
+        party,
+        status=status,
+        percent=percent,
+        value=value,
+        target=target,
+        evidence=evidence,
+        common=ledger.Common(date=date, by=by, note=note),
+    )
+    _report(entry, workspace)
+
+
+def correct(
+    ctx: typer.Context,
+    entry_id: str = typer.Argument(..., metavar="ENTRY_ID", help="The entry to correct."),
+    reason: str = typer.Option(..., "--reason", help="Why the correction is made."),
+    status: Status | None = typer.Option(None, "--status", help="Corrected status."),
+    percent: int | None = typer.Option(None, "--percent", help="Corrected percent."),
+    value: float | None = typer.Option(None, "--value", help="Corrected value."),
+    target: str | None = typer.Option(None, "--target", help="Corrected target id."),
+    evidence: list[str] | None = typer.Option(
+        None, "--evidence", "-e", help="Corrected evidence (replaces the list)."
+    ),
+    note: str | None = typer.Option(None, "--note", help="Corrected note."),
+    date: str | None = typer.Option(None, "--date", help="Corrected day of the fact."),
+    role: Role | None = typer.Option(None, "--role", help="Corrected role (assign entries)."),
+    due: str | None = typer.Option(None, "--due", help="Corrected due date (assign entries)."),
+    void: bool = typer.Option(False, "--void", help="Withdraw the entry altogether."),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Correct an earlier entry: a new entry that supersedes it. Entries are never
+    edited or deleted; `history` shows both."""
+    from parledger import ledger
+
+    workspace = load_workspace(ctx)
+    changes = ledger.Changes(
+        date=date,
+        note=note,
+        status=status,
+        percent=percent,
+        value=value,
+        target=target,
+        evidence=evidence or None,
+        role=role,
+        due=due,
+    )
+    entry = ledger.correct(workspace, entry_id, reason=reason, changes=changes, void=void, by=by)
+    _report(entry, workspace)
+
+
+def history(
+    ctx: typer.Context,
+    task: str | None = typer.Argument(None, metavar="[TASK]", help="Only this item."),
+    agency: str | None = typer.Option(
+        None, "--agency", "-a", help="Only entries about this agency (and its groups)."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Only entries whose date is on or after this day."
+    ),
+    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table, json, csv or md."),
+) -> None:
+    """The audit trail: every ledger entry, corrections included, newest last, with
+    who recorded it and when."""
+    from parledger import export, query, render
+    from parledger.history import history as trail
+
+    workspace = load_workspace(ctx)
+    agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
+    records = trail(workspace, task=task, agency=agency_id, since=since)
+    if fmt is Format.TABLE:
+        show(render.history_table(records))
+    else:
+        emit(export.render(records, HISTORY_COLUMNS, fmt))
+
+
+def alias(
+    ctx: typer.Context,
+    agency: str = typer.Argument(..., metavar="AGENCY", help="The agency, as it is known now."),
+    name: str = typer.Argument(..., metavar="ALIAS", help="Another name it goes by."),
+) -> None:
+    """Teach the registry another name for an agency. Edits agencies.yaml in place;
+    everything else in the file stays byte for byte."""
+    from parledger import query, registry
+
+    workspace = load_workspace(ctx)
+    agency_id = query.resolver(workspace).resolve_agency(agency)
+    added = registry.add_alias(workspace, agency_id, name)
+    emit(f"added alias '{added}' to {agency_id} in {workspace.location.registry_path}\n")

@@ -1,0 +1,60 @@
+"""Evidence: the document that proves a fact, as Vietnamese offices cite it.
+
+State documents are numbered ``NUMBER/TYPE-ISSUER`` (125/BC-SNV), with the
+year for legal documents (61/2018/NĐ-CP); an official letter (công văn) has no
+type code, only issuer and unit (3087/UBND-PVHCC&KSTT).  Party documents are
+``NUMBER-TYPE/ISSUER`` (28-CT/TU).  A citation may add "ngày D/M/YYYY".
+Evidence may also be a web address.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from parledger.dates import parse_date
+from parledger.errors import UsageError
+
+_CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:&[A-Za-zĐđ0-9]+)*"
+_STATE = re.compile(rf"^\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+$")
+_PARTY = re.compile(rf"^\d+-{_CODE}/{_CODE}(?:-{_CODE})*$")
+_CITATION = re.compile(r"^(?:[Ss]ố\s+)?(?P<number>\S+)(?:\s+ngày\s+(?P<date>\S+))?$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    number: str  # as written: 200/BC-SNV
+    system: str  # state or party
+
+
+def parse_document_number(text: str) -> DocumentRef | None:
+    if _STATE.match(text):
+        return DocumentRef(text, "state")
+    if _PARTY.match(text):
+        return DocumentRef(text, "party")
+    return None
+
+
+def normalise_evidence(text: str) -> str:
+    """Check one piece of evidence and return it tidied (NFC, single spaces).
+
+    Raises UsageError naming the accepted forms when it is neither a
+    document reference nor a URL.
+    """
+    tidy = " ".join(unicodedata.normalize("NFC", text).split())
+    if not tidy:
+        raise UsageError("--evidence is empty; give a document number or a URL")
+    if _URL.match(tidy):
+        return tidy
+    citation = _CITATION.match(tidy)
+    if citation and parse_document_number(citation["number"]):
+        if citation["date"]:
+            parse_date(citation["date"], "the evidence's date")
+        return tidy
+    raise UsageError(
+        f"evidence '{tidy}' is neither a document reference nor a URL; write it as "
+        "offices cite documents, e.g. '200/BC-SNV ngày 15/6/2024', '28-CT/TU', "
+        "or give an https:// address"
+    )

@@ -1,0 +1,196 @@
+"""The ledger file on disk: formatting entries, and appending them safely.
+
+Entries are written as YAML text built here, not dumped by a YAML library:
+the format is small and fixed, every string is written double-quoted with
+JSON escapes (which YAML reads the same way), and an append then costs the
+same whatever the ledger's size.
+
+An append is one ``write`` of the whole block to a file opened with
+O_APPEND, under an exclusive ``flock`` held from the read that validated the
+new entries to the fsync after the write.  Concurrent parledger processes
+therefore take turns; a process killed mid-command leaves either all of its
+block or none of it; and a file changed behind the lock's back (an editor
+saving over it) is detected and the write refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from parledger.errors import ParledgerError
+
+HEADER = """\
+# parledger ledger for {directive}: an append-only journal.
+# Commands (assign, unassign, record, correct) append entries at the end;
+# nothing ever rewrites or deletes one. A mistake is fixed by a new
+# 'correction' entry: parledger correct ENTRY_ID --reason "…".
+# Branches that both appended merge without conflict (merge=union in
+# .gitattributes); run 'parledger validate' after a merge.
+"""
+
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
+
+# Fields in the order a reviewer reads them in `git diff`.
+FIELD_ORDER = (
+    "id", "kind", "task", "agency", "group", "date", "recorded", "by",
+    "supersedes", "void", "role", "due", "status", "percent", "value",
+    "target", "fact_date", "evidence", "reason", "note",
+)  # fmt: skip
+
+
+# Strings that every YAML loader reads back as the same string when unquoted:
+# a letter first (so never a number or date), then letters, digits and . _ -
+# but none of the words YAML 1.1 or 1.2 turns into booleans or null.
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"}
+
+
+class LedgerWriteError(ParledgerError):
+    """The append could not be made; nothing was written."""
+
+
+def yaml_scalar(value: Any) -> str:
+    """One value as a YAML scalar that every YAML loader reads back exactly."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+        return text  # ids and keywords read best unquoted in a diff
+    # JSON's escapes are a subset of YAML's double-quoted ones, so control
+    # characters and newlines in a note survive and cannot break the block.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def format_entry(entry: Mapping[str, Any]) -> str:
+    """An entry as a YAML list item; empty fields are left out."""
+    lines: list[str] = []
+    keys = [k for k in FIELD_ORDER if k in entry] + sorted(set(entry) - set(FIELD_ORDER))
+    for key in keys:
+        value = entry[key]
+        if value is None or value == []:
+            continue
+        lead = "- " if not lines else "  "
+        if isinstance(value, list):
+            lines.append(f"{lead}{key}:")
+            lines += [f"  - {yaml_scalar(item)}" for item in value]
+        else:
+            lines.append(f"{lead}{key}: {yaml_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def header(directive_id: str) -> str:
+    return HEADER.format(directive=directive_id)
+
+
+Builder = Callable[[bytes], str]
+"""Given the ledger's current bytes, validate and return the text to append."""
+
+
+def append(path: Path, build: Builder, *, directive_id: str) -> None:
+    """Append what ``build`` returns, under the lock; refuse if the file moved.
+
+    ``build`` runs while the lock is held, so what it validated against is
+    exactly what the new entries follow.  It raises to refuse; then nothing
+    is written.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError as exc:
+        raise LedgerWriteError(f"{path}: cannot open the ledger: {exc.strerror}") from None
+    try:
+        _lock(fd, path)
+        before = os.fstat(fd)
+        current = _read_all(fd)
+        text = build(current)
+        if not text:
+            return
+        if not current:
+            text = header(directive_id) + text
+        elif not current.endswith(b"\n"):
+            text = "\n" + text  # a hand edit left no final newline
+        _check_unchanged(fd, path, before, len(current))
+        _write_all(fd, text.encode("utf-8"), path)
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _lock(fd: int, path: Path) -> None:
+    # flock is released by the kernel when the holder dies, so a killed
+    # writer never leaves a stale lock behind.
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise LedgerWriteError(
+                    f"{path}: another parledger command has held the ledger for "
+                    f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"
+                ) from None
+            time.sleep(0.01)
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks: list[bytes] = []
+    offset = 0
+    while offset < size:
+        chunk = os.pread(fd, size - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _check_unchanged(fd: int, path: Path, before: os.stat_result, length: int) -> None:
+    """Refuse when the file changed since it was read (fava's rule)."""
+    now = os.fstat(fd)
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        on_disk = None
+    replaced = on_disk is None or (on_disk.st_ino, on_disk.st_dev) != (now.st_ino, now.st_dev)
+    if replaced or now.st_size != length or now.st_mtime_ns != before.st_mtime_ns:
+        raise LedgerWriteError(
+            f"{path} changed on disk while this command was reading it "
+            "(an editor or a program that does not take parledger's lock); "
+            "nothing was written: check the file, then run the command again"
+        )
+
+
+def _write_all(fd: int, data: bytes, path: Path) -> None:
+    length = os.fstat(fd).st_size
+    try:
+        written = os.write(fd, data)
+        while written < len(data):  # only on a signal or a full disk
+            written += os.write(fd, data[written:])
+        os.fsync(fd)
+    except OSError as exc:
+        # Take back whatever part of the block reached the file, so the
+        # ledger never ends in a torn entry.
+        try:
+            os.ftruncate(fd, length)
+            os.fsync(fd)
+        except OSError:
+            pass
+        hint = " (the disk is full)" if exc.errno == errno.ENOSPC else ""
+        raise LedgerWriteError(
+            f"{path}: the write failed{hint}: {exc.strerror}; nothing was recorded"
+        ) from None

@@ -1,0 +1,499 @@
+"""The ledger: what happened to the directive's tasks, as entries.
+
+Commands here build one entry from what an analyst typed, check it against
+the workspace (task, agency, values, the entry it corrects) and append it
+through :mod:`parledger.journal`.  Nothing is written unless every check
+passes.  Replaying the entries (corrections applied, withdrawn entries
+dropped) gives the ledger's current view; :mod:`parledger.status` turns that
+into the state of each task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import secrets
+import subprocess
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from parledger import journal, yamlio
+from parledger.dates import parse_date, parse_fact_date
+from parledger.docref import normalise_evidence
+from parledger.errors import Problem, UsageError
+from parledger.models import (
+    AssignEntry,
+    CorrectionEntry,
+    Entry,
+    EntryKind,
+    LedgerEntry,
+    Node,
+    NodeKind,
+    ProgressEntry,
+    Role,
+    Status,
+)
+from parledger.names import Match
+from parledger.workspace import Location, Workspace
+
+ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(LedgerEntry)
+
+MAX_TEXT = 2000  # characters in a note or reason: a paragraph, not a pasted file
+_ID_LINE = re.compile(rb"^- id: \"?(e-[0-9a-f]{12})\"?\s*$", re.MULTILINE)
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass
+class LoadedLedger:
+    """The ledger's entries in file order, and where each one stands."""
+
+    entries: list[Entry] = field(default_factory=list)
+    indexes: list[int] = field(default_factory=list)  # each entry's place in the file's list
+    loaded: yamlio.Loaded | None = None
+
+    def position(self, entry_number: int, field_name: str | None = None) -> tuple[int, int]:
+        """1-based (line, col) of an entry, or of one of its fields."""
+        if self.loaded is None:
+            return (1, 1)
+        path: tuple[str | int, ...] = (self.indexes[entry_number],)
+        return self.loaded.position((*path, field_name) if field_name else path)
+
+
+def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
+    """Read and validate every entry; a missing ledger is an empty one."""
+    if not path.exists():
+        return LoadedLedger(), []
+    try:
+        loaded = yamlio.load(path)
+    except yamlio.YamlLoadError as exc:
+        return LoadedLedger(), [exc.problem]
+    result = LoadedLedger(loaded=loaded)
+    if loaded.data is None:  # only the header comment: no entries yet
+        return result, []
+    if not isinstance(loaded.data, list):
+        return result, [
+            Problem(str(path), 1, 1, "invalid-value", "the ledger must be a list of entries")
+        ]
+    problems: list[Problem] = []
+    for index, raw in enumerate(loaded.data):
+        try:
+            entry = ENTRY_ADAPTER.validate_python(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (index, *(p for p in error["loc"] if not _is_branch(p)))
+                line, col = loaded.position(loc)
+                problems.append(
+                    Problem(str(path), line, col, "invalid-entry", _entry_message(raw, error))
+                )
+            continue
+        result.entries.append(entry)
+        result.indexes.append(index)
+    return result, problems
+
+
+def _is_branch(part: Any) -> bool:
+    # pydantic names the union branch (assign, progress …) in error locations.
+    return isinstance(part, str) and part in {kind.value for kind in EntryKind}
+
+
+def _entry_message(raw: Any, error: Any) -> str:
+    entry_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
+    where = ".".join(str(p) for p in error["loc"] if not _is_branch(p)) or "entry"
+    if error["type"] == "extra_forbidden":
+        return f"entry {entry_id}: unknown field '{where}'"
+    if error["type"] == "missing":
+        return f"entry {entry_id}: required field '{where}' missing"
+    return f"entry {entry_id}: {where}: {error['msg']}"
+
+
+# -- replay --------------------------------------------------------------
+
+
+_CORRECTABLE = {
+    "fact_date": "date",
+    "note": "note",
+    "status": "status",
+    "percent": "percent",
+    "value": "value",
+    "target": "target",
+    "evidence": "evidence",
+    "role": "role",
+    "due": "due",
+}
+
+
+def effective(entries: Sequence[Entry]) -> list[Entry]:
+    """Facts as they stand: each correction applied to the entry it supersedes
+    (following chains of corrections), withdrawn entries left out.  Order is
+    the file's; corrections themselves are not facts and are not returned."""
+    by_id = {entry.id: entry for entry in entries}
+    current: dict[str, Entry] = {e.id: e for e in entries if not isinstance(e, CorrectionEntry)}
+    void: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, CorrectionEntry):
+            continue
+        root = root_of(entry.supersedes, by_id)
+        if root is None or root not in current:
+            continue  # validate reports it; replay ignores it
+        if entry.void:
+            void.add(root)
+            continue
+        changes = {
+            target_field: getattr(entry, source)
+            for source, target_field in _CORRECTABLE.items()
+            if getattr(entry, source) is not None
+            and target_field in type(current[root]).model_fields
+        }
+        current[root] = current[root].model_copy(update=changes)
+    return [current[e.id] for e in entries if e.id in current and e.id not in void]
+
+
+def root_of(entry_id: str, by_id: dict[str, Entry]) -> str | None:
+    """The fact an entry id finally refers to, through chains of corrections."""
+    seen: set[str] = set()
+    current = by_id.get(entry_id)
+    while isinstance(current, CorrectionEntry):
+        if current.id in seen:
+            return None  # a cycle can only come from hand edits
+        seen.add(current.id)
+        current = by_id.get(current.supersedes)
+    return current.id if current is not None else None
+
+
+# -- writing -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Today and now; tests pass fixed ones."""
+
+    today: dt.date
+    now: dt.datetime
+
+    @staticmethod
+    def system() -> Clock:
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        return Clock(today=dt.date.today(), now=now)
+
+
+def recorder(root: Path) -> str:
+    """Who records: git's user.name in the workspace, else the login name."""
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.name"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            return done.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return os.environ.get("USER") or getpass.getuser() or "unknown"
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def clean_text(text: str | None, what: str, *, required: bool = False) -> str | None:
+    """A note or reason as stored: NFC, trimmed; refused if empty or unsafe."""
+    if text is None:
+        if required:
+            raise UsageError(f"{what} is required; say why in a few words")
+        return None
+    tidy = unicodedata.normalize("NFC", text).strip()
+    if not tidy:
+        if required:
+            raise UsageError(f"{what} is empty; say why in a few words")
+        return None
+    if _FORBIDDEN.search(tidy):
+        raise UsageError(
+            f"{what} contains control characters; type plain text (line breaks are fine)"
+        )
+    if len(tidy) > MAX_TEXT:
+        raise UsageError(
+            f"{what} is {len(tidy)} characters long; keep it under {MAX_TEXT} "
+            "and cite the document that holds the rest as evidence"
+        )
+    return tidy
+
+
+def task_item(workspace: Workspace, task_id: str) -> Node:
+    from parledger.query import find_node, outline_of
+
+    node = find_node(outline_of(workspace), task_id)
+    if node.kind is not NodeKind.ITEM:
+        raise UsageError(
+            f"{node.id} is a {node.kind.value} of the outline, not a task; "
+            "give one of its numbered items (parledger tasks)"
+        )
+    return node
+
+
+@dataclass(frozen=True)
+class Common:
+    """What every entry carries besides its kind's own fields."""
+
+    date: str | None = None
+    by: str | None = None
+    note: str | None = None
+
+
+def _base(
+    workspace: Workspace, node: Node, party: Match, common: Common, clock: Clock
+) -> dict[str, Any]:
+    by = clean_text(common.by, "--by") or recorder(workspace.location.root)
+    return {
+        "task": node.id,
+        "agency": party.id if party.kind == "agency" else None,
+        "group": party.id if party.kind == "group" else None,
+        "date": parse_fact_date(common.date, clock.today),
+        "recorded": clock.now,
+        "by": by,
+        "note": clean_text(common.note, "--note"),
+    }
+
+
+def assign(
+    workspace: Workspace,
+    task_id: str,
+    party: Match,
+    *,
+    role: Role = Role.IMPLEMENT,
+    due: str | None = None,
+    common: Common = Common(),
+    clock: Clock | None = None,
+) -> Entry:
+    clock = clock or Clock.system()
+    node = task_item(workspace, task_id)
+    entry = _base(workspace, node, party, common, clock) | {
+        "kind": EntryKind.ASSIGN,
+        "role": role,
+        "due": parse_date(due, "--due") if due is not None else None,
+    }
+    return _append(workspace, entry)
+
+
+def unassign(
+    workspace: Workspace,
+    task_id: str,
+    party: Match,
+    *,
+    reason: str | None,
+    common: Common = Common(),
+    clock: Clock | None = None,
+) -> Entry:
+    clock = clock or Clock.system()
+    node = task_item(workspace, task_id)
+    entry = _base(workspace, node, party, common, clock) | {
+        "kind": EntryKind.UNASSIGN,
+        "reason": clean_text(reason, "--reason", required=True),
+    }
+    from parledger.status import owes
+
+    if party.kind == "agency" and not owes(workspace, node.id, party.id):
+        raise UsageError(f"{party.id} does not owe {node.id}; there is nothing to unassign")
+    return _append(workspace, entry)
+
+
+def record(
+    workspace: Workspace,
+    task_id: str,
+    agency: Match,
+    *,
+    status: Status,
+    percent: int | None = None,
+    value: float | None = None,
+    target: str | None = None,
+    evidence: Iterable[str] = (),
+    common: Common = Common(),
+    clock: Clock | None = None,
+) -> Entry:
+    clock = clock or Clock.system()
+    node = task_item(workspace, task_id)
+    if agency.kind != "agency":
+        raise UsageError(
+            "progress is recorded for one agency, not a group; give the agency that reported"
+        )
+    from parledger.status import owes
+
+    if not owes(workspace, node.id, agency.id):
+        raise UsageError(
+            f"{agency.id} does not owe {node.id}; if it should, first run "
+            f"'parledger assign {node.id} --agency {agency.id}'"
+        )
+    percent = _percent(status, percent)
+    target = _target(node, value, target)
+    entry = _base(workspace, node, agency, common, clock) | {
+        "kind": EntryKind.PROGRESS,
+        "status": status,
+        "percent": percent,
+        "value": value,
+        "target": target,
+        "evidence": [normalise_evidence(item) for item in evidence],
+    }
+    return _append(workspace, entry)
+
+
+def _percent(status: Status | None, percent: int | None) -> int | None:
+    if percent is not None and not 0 <= percent <= 100:
+        raise UsageError(f"--percent {percent} is outside 0–100")
+    if status is Status.DONE:
+        if percent is not None and percent < 100:
+            raise UsageError(
+                f"status done with --percent {percent}: done means 100%; "
+                "record in_progress with the percent instead"
+            )
+        return 100
+    return percent
+
+
+def _target(node: Node, value: float | None, target: str | None) -> str | None:
+    if value is None and target is None:
+        return None
+    ids = [t.id for t in node.targets]
+    if not ids:
+        raise UsageError(f"{node.id} states no quantitative target; --value has nothing to count")
+    if target is None:
+        if len(ids) > 1:
+            raise UsageError(
+                f"{node.id} has several targets; choose one with --target ({', '.join(ids)})"
+            )
+        return ids[0]
+    if target not in ids:
+        raise UsageError(f"{node.id} has no target '{target}'; its targets: {', '.join(ids)}")
+    if value is None:
+        raise UsageError("--target needs --value: the figure reached towards it")
+    return target
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a correction changes; None leaves a field as it was."""
+
+    date: str | None = None
+    note: str | None = None
+    status: Status | None = None
+    percent: int | None = None
+    value: float | None = None
+    target: str | None = None
+    evidence: Sequence[str] | None = None
+    role: Role | None = None
+    due: str | None = None
+
+
+_PROGRESS_ONLY = ("status", "percent", "value", "target", "evidence")
+_ASSIGN_ONLY = ("role", "due")
+
+
+def correct(
+    workspace: Workspace,
+    entry_id: str,
+    *,
+    reason: str | None,
+    changes: Changes = Changes(),
+    void: bool = False,
+    by: str | None = None,
+    clock: Clock | None = None,
+) -> Entry:
+    clock = clock or Clock.system()
+    entries = workspace.entries
+    by_id = {entry.id: entry for entry in entries}
+    if entry_id not in by_id:
+        raise UsageError(
+            f"no ledger entry '{entry_id}'; 'parledger history' lists the entries and their ids"
+        )
+    root_id = root_of(entry_id, by_id)
+    facts = {entry.id: entry for entry in effective(entries)}
+    if root_id is None or root_id not in facts:
+        raise UsageError(f"entry {entry_id} was withdrawn by an earlier correction")
+    fact = facts[root_id]
+    given = {name: getattr(changes, name) for name in Changes.__dataclass_fields__}
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given and not void:
+        raise UsageError("say what to correct (e.g. --percent 80) or withdraw it with --void")
+    if void and given:
+        raise UsageError("--void withdraws the entry; it cannot be combined with new values")
+    wrong = [
+        n
+        for n in given
+        if (n in _PROGRESS_ONLY and not isinstance(fact, ProgressEntry))
+        or (n in _ASSIGN_ONLY and not isinstance(fact, AssignEntry))
+    ]
+    if wrong:
+        raise UsageError(
+            f"entry {entry_id} is a {fact.kind.value} entry; --{wrong[0]} does not apply to it"
+        )
+    node = task_item(workspace, fact.task)
+    entry: dict[str, Any] = {
+        "kind": EntryKind.CORRECTION,
+        "task": fact.task,
+        "agency": fact.agency,
+        "group": fact.group,
+        "date": clock.today,
+        "recorded": clock.now,
+        "by": clean_text(by, "--by") or recorder(workspace.location.root),
+        "supersedes": entry_id,
+        "reason": clean_text(reason, "--reason", required=True),
+        "void": True if void else None,
+    }
+    if "date" in given:
+        entry["fact_date"] = parse_fact_date(changes.date, clock.today)
+    entry["note"] = clean_text(changes.note, "--note")
+    if isinstance(fact, ProgressEntry):
+        status = changes.status or fact.status
+        percent = changes.percent if changes.percent is not None else fact.percent
+        if "status" in given or "percent" in given:
+            percent = _percent(status, percent)
+        entry["status"] = changes.status
+        entry["percent"] = percent if ("status" in given or "percent" in given) else None
+        if "value" in given or "target" in given:
+            value = changes.value if changes.value is not None else fact.value
+            entry["value"] = value
+            entry["target"] = _target(node, value, changes.target or fact.target)
+        if changes.evidence is not None:
+            entry["evidence"] = [normalise_evidence(item) for item in changes.evidence]
+    if isinstance(fact, AssignEntry):
+        entry["role"] = changes.role
+        entry["due"] = parse_date(changes.due, "--due") if changes.due is not None else None
+    return _append(workspace, entry)
+
+
+def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
+    """Give the entry a fresh id, validate it as the loader will, append it."""
+    location: Location = workspace.location
+    if location.bundled:
+        raise UsageError(
+            "the bundled workspace is read-only; create your own with "
+            "'parledger init DIR', then use --data-dir DIR (or set PARLEDGER_DATA)"
+        )
+    final: dict[str, Entry] = {}
+
+    def build(current: bytes) -> str:
+        taken = set(_ID_LINE.findall(current))
+        entry_id = new_entry_id(lambda candidate: candidate.encode() in taken)
+        raw = {"id": entry_id} | entry
+        text = journal.format_entry(raw)
+        # Validate exactly what will be on disk, read back as the loader reads it.
+        final["entry"] = ENTRY_ADAPTER.validate_python(yamlio.parse(text)[0])
+        return text
+
+    journal.append(location.ledger_path, build, directive_id=workspace.directive.id)
+    return final["entry"]
+
+
+def new_entry_id(taken: Callable[[str], bool]) -> str:
+    """A random id: unique across branches without coordination."""
+    while True:
+        candidate = f"e-{secrets.token_hex(6)}"
+        if not taken(candidate):
+            return candidate
