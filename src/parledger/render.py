@@ -30,6 +30,7 @@ def _table(title: str | None = None) -> Table:
         title_style="bold",
         header_style="bold",
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         pad_edge=False,
         collapse_padding=True,
         expand=False,
@@ -176,7 +177,7 @@ def documents_table(records: Sequence[Record]) -> RenderableType:
     table.add_column("Tasks", overflow="fold")
     for record in records:
         table.add_row(
-            record["id"], record["type"], record["date"] or "", ", ".join(record["tasks"])
+            record["id"], record["type"], _day(record["date"]), ", ".join(record["tasks"])
         )
     return Group(table, _count(len(records), "document"))
 
@@ -289,7 +290,7 @@ def history_table(records: Sequence[Record]) -> RenderableType:
 
 def overview_table(records: Sequence[Record], as_of: str | None) -> RenderableType:
     table = _table(title=f"As of {_day(as_of)}" if as_of else None)
-    table.add_column("Agency", ratio=1, min_width=16, overflow="fold")
+    table.add_column("Agency", ratio=1, min_width=12, overflow="fold")
     table.add_column("Tasks", justify="right")
     for value, header in CATEGORY_HEADER.items():
         table.add_column(header, justify="right", style=CATEGORY_LABEL[value][1])
