@@ -16,7 +16,7 @@ from parledger.cli import app
 from tests.conftest import Invoke
 
 COMMANDS = [
-    "status", "validate", "tasks", "show", "agencies", "refs",
+    "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
 ]  # fmt: skip
 
@@ -98,7 +98,10 @@ def test_status_table_groups_by_index_with_roles(cli: Invoke) -> None:
     result = cli("status", "--agency", "Sở Nội vụ", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     out = result.stdout
-    assert out.startswith("Sở Nội vụ (so-noi-vu): 17 tasks, 17 not started; lead on 3.")
+    assert out.startswith(
+        "Sở Nội vụ (so-noi-vu): 17 tasks, 17 not started; lead on 3; "
+        "1 without a report this period."
+    )
     assert out.index("PAR INDEX") < out.index("SIPAS") < out.index("PAPI")
     i11 = next(line for line in out.splitlines() if line.strip().startswith("I.1.1 "))
     assert "Tổ chức thực hiện" in i11  # wide enough for titles
@@ -236,7 +239,7 @@ def test_tasks_csv_and_markdown(cli: Invoke) -> None:
     assert rows[0]["id"] == "II"
     assert any(row["id"] == "II.3" for row in rows)
     md = cli("tasks", "--format", "md", "--index", "SIPAS").stdout
-    assert md.splitlines()[0].startswith("| id ")
+    assert md.splitlines()[0].startswith("| Id ")
     assert md.count("\n") == len(rows) + 2
 
 

@@ -14,10 +14,26 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from parledger.enums import (
+    AgencyKind,
+    Cadence,
+    Dimension,
+    EntryKind,
+    Index,
+    Mode,
+    NodeKind,
+    Role,
+    Status,
+)
+
+__all__ = [
+    "AgencyKind", "Cadence", "Dimension", "EntryKind", "Index", "Mode", "NodeKind",
+    "Role", "Status",
+]  # fmt: skip
 
 
 def nfc(value: str) -> str:
@@ -43,48 +59,7 @@ class Strict(BaseModel):
 
 
 # --------------------------------------------------------------------------
-# The indices
-
-
-class Index(StrEnum):
-    PAR_INDEX = "PAR INDEX"
-    SIPAS = "SIPAS"
-    PAPI = "PAPI"
-
-
-class Dimension(StrEnum):
-    """The eight PAPI dimensions, in CECODES' order."""
-
-    PARTICIPATION = "participation"
-    TRANSPARENCY = "transparency"
-    ACCOUNTABILITY = "accountability"
-    CORRUPTION = "corruption"
-    PROCEDURES = "procedures"
-    SERVICES = "services"
-    ENVIRONMENT = "environment"
-    E_GOVERNANCE = "e-governance"
-
-
-class Cadence(StrEnum):
-    CONTINUOUS = "continuous"  # thường xuyên
-    ANNUAL = "annual"  # hằng năm
-    PERIODIC = "periodic"  # định kỳ
-
-
-# --------------------------------------------------------------------------
 # The agency registry (agencies.yaml)
-
-
-class AgencyKind(StrEnum):
-    DEPARTMENT = "department"  # sở and bodies of equal rank under UBND tỉnh
-    DISTRICT = "district"  # UBND cấp huyện
-    COMMUNE = "commune"  # UBND cấp xã
-    PROVINCIAL_BODY = "provincial_body"  # bodies in the province outside the sở list
-    MEDIA = "media"  # the province's newspaper, radio and television
-    FRONT = "front"  # Ủy ban MTTQ Việt Nam tỉnh
-    PROVINCE = "province"  # UBND tỉnh, HĐND tỉnh and their leadership
-    PARTY = "party"  # Tỉnh ủy and other Party bodies
-    CENTRAL = "central"  # Government, ministries and other central bodies
 
 
 class Agency(Strict):
@@ -157,17 +132,6 @@ class Target(Strict):
     comparator: Literal["=", ">="] = "="
     by_year: int | None = None
     quote: Text
-
-
-class NodeKind(StrEnum):
-    PART = "part"
-    SECTION = "section"
-    ITEM = "item"
-
-
-class Mode(StrEnum):
-    REQUIRE = "require"  # yêu cầu: to the Committee's subordinates
-    REQUEST = "request"  # đề nghị: to bodies it does not command (UBMTTQ)
 
 
 class Node(Strict):
@@ -283,29 +247,6 @@ class Directive(Strict):
 
 # --------------------------------------------------------------------------
 # The ledger (ledger_YEAR.yaml): an append-only journal of entries
-
-
-class EntryKind(StrEnum):
-    ASSIGN = "assign"
-    UNASSIGN = "unassign"
-    PROGRESS = "progress"
-    CORRECTION = "correction"
-
-
-class Role(StrEnum):
-    """An agency's role in a task, as a ledger assignment gives it."""
-
-    LEAD = "lead"  # chủ trì
-    SUPPORT = "support"  # phối hợp
-    IMPLEMENT = "implement"  # thực hiện
-
-
-class Status(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-    NOT_APPLICABLE = "not_applicable"
 
 
 ENTRY_ID_PATTERN = r"^e-[0-9a-f]{12}$"

@@ -30,6 +30,7 @@ from parledger.ledger import effective
 from parledger.models import (
     AssignEntry,
     Cadence,
+    Dimension,
     Entry,
     Index,
     ProgressEntry,
@@ -39,6 +40,7 @@ from parledger.models import (
 )
 from parledger.outline import Outline, RoleKind
 from parledger.outline import Role as DirectiveRole
+from parledger.periods import Period, quarter_of
 from parledger.workspace import Workspace
 
 
@@ -49,16 +51,6 @@ class Category(StrEnum):
     OVERDUE = "overdue"
     NOT_STARTED = "not_started"
     NOT_APPLICABLE = "not_applicable"
-
-
-CATEGORY_VI = {
-    Category.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    Category.DONE_LATE: "Hoàn thành quá hạn",
-    Category.IN_PROGRESS: "Đang thực hiện trong hạn",
-    Category.OVERDUE: "Quá hạn",
-    Category.NOT_STARTED: "Chưa thực hiện",
-    Category.NOT_APPLICABLE: "Không áp dụng",
-}
 
 
 @dataclass
@@ -80,14 +72,45 @@ class TaskState:
     evidence: list[str] = field(default_factory=list)
     entry: str | None = None  # id of the progress entry the status comes from
     category: Category = Category.NOT_STARTED
+    stale: bool = False  # continuous, and no report in the period
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a status or report asks about: which day, which period, which tasks."""
+
+    as_of: dt.date | None = None
+    period: Period | None = None
+    index: Index | None = None
+    dimension: Dimension | None = None
+    category: Category | None = None
+
+    def cutoff(self, today: dt.date | None = None) -> dt.date:
+        """The day deadlines are judged on: --as-of, else the period's cut-off, else today."""
+        if self.as_of is not None:
+            return self.as_of
+        if self.period is not None:
+            return self.period.end
+        return today or dt.date.today()
+
+    def window(self, today: dt.date | None = None) -> Period:
+        """The period a continuous task must have a report in."""
+        return self.period or quarter_of(self.cutoff(today))
 
 
 def states(
-    workspace: Workspace, *, as_of: dt.date | None = None, today: dt.date | None = None
+    workspace: Workspace,
+    *,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+    scope: Scope | None = None,
 ) -> list[TaskState]:
     """Every owed (task, agency) pair, in outline then registry order."""
     outline = Outline(workspace.directive, workspace.registry)
-    cutoff = as_of or today or dt.date.today()
+    scope = scope or Scope(as_of=as_of)
+    cutoff = scope.cutoff(today)
+    window = scope.window(today)
+    reported: set[tuple[str, str]] = set()
     facts = sorted(
         (entry for entry in effective(workspace.entries) if entry.date <= cutoff),
         key=lambda entry: entry.date,  # stable: equal dates keep file order
@@ -98,8 +121,13 @@ def states(
             state = owed.get((entry.task, entry.agency))
             if state is not None:
                 _apply_progress(state, entry)
-    for state in owed.values():
+                if window.contains(entry.date):
+                    reported.add((entry.task, entry.agency))
+    for key, state in owed.items():
         state.category = categorise(state, cutoff)
+        state.stale = (
+            state.continuous and state.status is not Status.NOT_APPLICABLE and key not in reported
+        )
     order = _order(outline)
     return sorted(owed.values(), key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
 
@@ -198,32 +226,41 @@ def _main_role(state: TaskState) -> str:
     return "addressee"
 
 
-def agency_rows(
+def rows(
     workspace: Workspace,
-    agency_id: str,
+    scope: Scope | None = None,
     *,
-    index: Index | None = None,
-    as_of: dt.date | None = None,
+    agency: str | None = None,
+    today: dt.date | None = None,
 ) -> list[Record]:
-    """The tasks an agency owes, in outline order, with where each stands."""
+    """One record per owed (task, agency) pair in the scope, outline then registry order."""
+    scope = scope or Scope()
     outline = Outline(workspace.directive, workspace.registry)
     out: list[Record] = []
-    for state in states(workspace, as_of=as_of):
-        if state.agency != agency_id:
+    for state in states(workspace, scope=scope, today=today):
+        if agency is not None and state.agency != agency:
+            continue
+        if scope.category is not None and state.category is not scope.category:
             continue
         node = outline.nodes[state.task]
         node_index = outline.index_of(node)
-        if index is not None and node_index is not index:
+        if scope.index is not None and node_index is not scope.index:
             continue
+        if scope.dimension is not None and scope.dimension not in node.dimensions:
+            continue
+        known = outline.agencies.get(state.agency)
+        role = _main_role(state)
         out.append(
             {
                 "task": state.task,
                 "agency": state.agency,
+                "name": known.name if known else state.agency,
                 "index": node_index.value if node_index else None,
+                "dimension": [d.value for d in node.dimensions],
                 "title": outline.title(node),
-                "role": _main_role(state),
+                "role": role,
                 "roles": _roles(outline, state),
-                "lead": _main_role(state) == "lead",
+                "lead": role == "lead",
                 "cadence": node.cadence.value if node.cadence else None,
                 "due": state.due.isoformat() if state.due else None,
                 "status": state.status.value,
@@ -231,6 +268,7 @@ def agency_rows(
                 "value": state.value,
                 "target": state.target,
                 "category": state.category.value,
+                "stale": state.stale,
                 "last_update": state.last_update.isoformat() if state.last_update else None,
                 "evidence": state.evidence,
                 "entry": state.entry,
@@ -239,35 +277,56 @@ def agency_rows(
     return out
 
 
-COUNTED = [c for c in Category if c is not Category.NOT_APPLICABLE]
+# How the overview groups agencies, in this order.
+KIND_GROUPS = {
+    "department": "departments",
+    "district": "districts",
+    "commune": "communes",
+}
+OTHER_GROUP = "other bodies"
 
 
-def overview_rows(workspace: Workspace, *, as_of: dt.date | None = None) -> list[Record]:
-    """One row per agency that owes anything: counts per category, in registry order."""
+def overview_rows(
+    workspace: Workspace, scope: Scope | None = None, *, today: dt.date | None = None
+) -> list[Record]:
+    """One row per agency owing anything in the scope: counts per category, the
+    share done, the last update; departments, then districts, then the rest."""
     outline = Outline(workspace.directive, workspace.registry)
-    rows: dict[str, Record] = {}
-    for state in states(workspace, as_of=as_of):
-        agency = outline.agencies.get(state.agency)
-        row = rows.setdefault(
-            state.agency,
+    out: dict[str, Record] = {}
+    for row in rows(workspace, scope, today=today):
+        known = outline.agencies.get(row["agency"])
+        kind = known.kind.value if known else ""
+        summary = out.setdefault(
+            row["agency"],
             {
-                "agency": state.agency,
-                "name": agency.name if agency else state.agency,
-                "kind": agency.kind.value if agency else None,
+                "agency": row["agency"],
+                "name": row["name"],
+                "short": known.short[0] if known and known.short else None,
+                "kind": kind,
+                "group": KIND_GROUPS.get(kind, OTHER_GROUP),
                 "tasks": 0,
                 **{category.value: 0 for category in Category},
+                "stale": 0,
                 "completion": None,
                 "last_update": None,
             },
         )
-        row["tasks"] += 1
-        row[state.category.value] += 1
-        if state.last_update is not None:
-            last = state.last_update.isoformat()
-            row["last_update"] = max(row["last_update"] or last, last)
-    for row in rows.values():
-        applicable = row["tasks"] - row[Category.NOT_APPLICABLE.value]
-        done = row[Category.DONE_ON_TIME.value] + row[Category.DONE_LATE.value]
-        row["completion"] = round(100 * done / applicable) if applicable else None
+        summary["tasks"] += 1
+        summary[row["category"]] += 1
+        summary["stale"] += int(row["stale"])
+        if row["last_update"] is not None:
+            summary["last_update"] = max(summary["last_update"] or "", row["last_update"])
+    for summary in out.values():
+        summary["completion"] = completion(summary)
+    groups = [*KIND_GROUPS.values(), OTHER_GROUP]
     order = {agency_id: i for i, agency_id in enumerate(outline.agencies)}
-    return sorted(rows.values(), key=lambda row: order.get(row["agency"], len(order)))
+    return sorted(
+        out.values(), key=lambda r: (groups.index(r["group"]), order.get(r["agency"], len(order)))
+    )
+
+
+def completion(counts: Record) -> int | None:
+    """Done (on time or late) as a share of what applies, in whole percent."""
+    applicable = counts["tasks"] - counts.get(Category.NOT_APPLICABLE.value, 0)
+    done = counts.get(Category.DONE_ON_TIME.value, 0) + counts.get(Category.DONE_LATE.value, 0)
+    return round(100 * done / applicable) if applicable else None

@@ -10,8 +10,6 @@ downstream has to care which keyboard typed it.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from parledger.errors import Problem
+from parledger.files import write_atomic
 
 Position = tuple[int, int]
 """1-based (line, column) in the file."""
@@ -254,22 +253,3 @@ def edit(path: Path, change: Callable[[Any], None]) -> bytes:
             raise ChangedOnDisk(str(path))
         write_atomic(path, content)
     return content
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content``: readers see the old file or the new one.
-
-    The temporary file lives in the same folder so the rename cannot cross a
-    file system, and it is fsynced before the rename so a crash cannot leave
-    a renamed but empty file.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from parledger.cli.common import emit, load_workspace, show
+from parledger.enums import Role, Status
 from parledger.export import Format
-from parledger.models import Role, Status
 
 if TYPE_CHECKING:
     from parledger.models import Entry
     from parledger.names import Match
     from parledger.workspace import Workspace
-
-HISTORY_COLUMNS = ["recorded", "by", "id", "kind", "task", "party", "date", "details"]
 
 AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID for a whole group.'
 DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
@@ -191,6 +189,8 @@ def history(
     if fmt is Format.TABLE:
         show(render.history_table(records))
     else:
+        from parledger.views import HISTORY_COLUMNS
+
         emit(export.render(records, HISTORY_COLUMNS, fmt))
 
 

@@ -7,21 +7,6 @@ import typer
 from parledger.cli.common import emit, load_workspace, show
 from parledger.export import Format
 
-TASK_COLUMNS = [
-    "id",
-    "parent",
-    "kind",
-    "index",
-    "dimension",
-    "title",
-    "agencies",
-    "lead",
-    "refs",
-    "documents",
-    "targets",
-    "cadence",
-    "text",
-]
 AGENCY_COLUMNS = ["id", "name", "kind", "short", "groups", "tasks", "leads"]
 DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
 
@@ -70,6 +55,7 @@ def tasks(
         show(render.tasks_table(records))
     else:
         from parledger import export
+        from parledger.views import TASK_COLUMNS
 
         emit(export.render(records, TASK_COLUMNS, fmt))
 

@@ -1,29 +1,116 @@
-"""status and validate."""
+"""Where things stand, for people and for cron: status, report, export, validate."""
 
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import State, console, emit, load_workspace, show
+from parledger.cli.common import State, console, emit, fail, load_workspace, show
 from parledger.export import Format
 
-WIDE_AT = 110  # columns from which the agency table has room for task titles
+if TYPE_CHECKING:
+    from parledger.export import Record
+    from parledger.labels import Lang
+    from parledger.status import Scope
+    from parledger.workspace import Workspace
 
-STATUS_COLUMNS = [
-    "task", "agency", "index", "title", "role", "roles", "lead", "due", "status", "percent",
-    "value", "category", "last_update", "evidence", "entry",
-]  # fmt: skip
-OVERVIEW_COLUMNS = [
-    "agency", "name", "kind", "tasks", "done_on_time", "done_late", "in_progress",
-    "overdue", "not_started", "not_applicable", "completion", "last_update",
-]  # fmt: skip
+WIDE_AT = 110  # terminal columns from which tables have room for titles
+
+
+class Condition(StrEnum):
+    OVERDUE = "overdue"
+    STALE = "stale"
+    INVALID = "invalid"
+
+
+EXIT_FAIL_ON = 3
+
+FAIL_ON_HELP = (
+    "Exit 3 when this holds: overdue (a task past its due date), stale (a continuous "
+    "task with no report this period), invalid (the workspace has data problems). "
+    "Repeat for several. For cron: it mails only when something is wrong."
+)
+LANG_HELP = "Language of headers and status words: vi or en (default $PARLEDGER_LANG, else en)."
+PERIOD_HELP = (
+    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year); "
+    "deadlines are judged at its data cut-off."
+)
+AS_OF_HELP = "Replay the ledger up to this day (2024-09-30 or 30/9/2024)."
 
 
 def register(app: typer.Typer) -> None:
-    app.command("status")(status)
-    app.command("validate")(validate)
+    for command in (status, report, export, validate):
+        app.command(command.__name__)(command)
+
+
+def _scope(
+    *,
+    as_of: str | None = None,
+    period: str | None = None,
+    index: str | None = None,
+    dimension: str | None = None,
+    category: str | None = None,
+) -> Scope:
+    from parledger.dates import parse_date
+    from parledger.errors import UsageError
+    from parledger.models import Dimension
+    from parledger.periods import parse_period
+    from parledger.query import parse_index
+    from parledger.status import Category, Scope
+
+    def choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
+        wanted = value.strip().lower().replace(" ", "_").replace("-", "_")
+        for member in enum:
+            if member.value.replace("-", "_") == wanted:
+                return member
+        choices = ", ".join(m.value for m in enum)
+        raise UsageError(f"unknown {what} '{value}'; choose one of: {choices}")
+
+    return Scope(
+        as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
+        period=parse_period(period) if period is not None else None,
+        index=parse_index(index) if index is not None else None,
+        dimension=choice(Dimension, dimension, "dimension") if dimension else None,  # type: ignore[arg-type]
+        category=choice(Category, category, "category") if category else None,  # type: ignore[arg-type]
+    )
+
+
+def _workspace(ctx: typer.Context, fail_on: list[Condition]) -> Workspace:
+    """Load; with --fail-on invalid, data problems exit 3 instead of 1."""
+    from parledger.errors import ProblemsError
+
+    try:
+        return load_workspace(ctx)
+    except ProblemsError as exc:
+        if Condition.INVALID in fail_on:
+            exc.exit_code = EXIT_FAIL_ON
+        fail(exc)
+
+
+def _check(fail_on: list[Condition], rows: list[Record]) -> None:
+    """After the output: exit 3 with one line saying which condition held."""
+    held = []
+    if Condition.OVERDUE in fail_on:
+        overdue = sum(1 for row in rows if row["category"] == "overdue")
+        if overdue:
+            held.append(f"{overdue} overdue")
+    if Condition.STALE in fail_on:
+        stale = sum(1 for row in rows if row["stale"])
+        if stale:
+            held.append(f"{stale} continuous without a report this period")
+    if held:
+        sys.stderr.write(f"parledger: --fail-on: {', '.join(held)}\n")
+        raise typer.Exit(EXIT_FAIL_ON)
+
+
+def _lang(lang: str | None) -> Lang:
+    from parledger.labels import resolve
+
+    return resolve(lang)
 
 
 def status(
@@ -35,47 +122,214 @@ def status(
         help='Agency id, name or short form, e.g. "Sở Nội vụ", "so noi vu", SNV.',
     ),
     index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Replay the ledger up to this day (2024-09-30 or 30/9/2024)."
+    dimension: str | None = typer.Option(
+        None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
     ),
-    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table, json, csv or md."),
+    category: str | None = typer.Option(
+        None,
+        "--category",
+        "-c",
+        help="Only this category: done_on_time, done_late, in_progress, overdue, not_started.",
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    period: str | None = typer.Option(None, "--period", "-p", help=PERIOD_HELP),
+    fmt: Format = typer.Option(
+        Format.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
+    ),
+    wide: bool = typer.Option(False, "--wide", "-w", help="Every column, whatever the width."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    fail_on: list[Condition] = typer.Option([], "--fail-on", help=FAIL_ON_HELP),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print nothing; for cron with --fail-on."
+    ),
 ) -> None:
-    """Where tasks stand. With --agency: the agency's tasks grouped by index, with its
-    role, due date, status category, percent, last update and evidence. Without: one
-    row per agency with how many tasks are done on time, done late, in progress,
-    overdue and not started.
+    """Where tasks stand.
 
-    Categories: done on time (Hoàn thành đúng hạn), done late (Hoàn thành quá hạn),
-    in progress within the deadline (Đang thực hiện trong hạn), overdue (Quá hạn),
-    not started (Chưa thực hiện). Due dates come from `assign --due`; the directive
-    sets none, and continuous tasks without one are never overdue.
+    With --agency: the agency's tasks grouped by index, a summary line of counts on
+    top, and per task its role, due date, category, percent, last update and
+    evidence. Without: one row per agency (departments, district UBNDs, other
+    bodies) with tasks owed, done on time, done late, in progress, overdue, not
+    started, completion % and last update, and totals.
+
+    Categories: done on time (Hoàn thành đúng hạn), done late (Hoàn thành quá
+    hạn), in progress within the deadline (Đang thực hiện trong hạn), overdue
+    (Quá hạn), not started (Chưa thực hiện). Due dates come from `assign --due`;
+    continuous tasks without one are never overdue, but are "stale" when they
+    have no report in the period. Exit codes: 0 ok, 1 data problems, 2 usage,
+    3 a --fail-on condition held.
     """
-    from parledger import export, query, render
+    from parledger import export, query
+    from parledger import render_status as render
     from parledger import status as standing
-    from parledger.dates import parse_date
 
-    workspace = load_workspace(ctx)
-    index_ = query.parse_index(index) if index is not None else None
-    day = parse_date(as_of, "--as-of") if as_of is not None else None
-    shown_as_of = day.isoformat() if day else None
+    if fmt is Format.XLSX:
+        from parledger.errors import UsageError
+
+        raise UsageError("status prints text; for Excel use 'parledger export --format xlsx'")
+    language = _lang(lang)
+    workspace = _workspace(ctx, fail_on)
+    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    shown = scope.cutoff().isoformat() if (as_of or period) else None
+    wide = wide or console().width >= WIDE_AT
+    from parledger.views import OVERVIEW_COLUMNS, STATUS_COLUMNS
+
     if agency is None:
-        records = standing.overview_rows(workspace, as_of=day)
-        if fmt is Format.TABLE:
-            show(render.overview_table(records, shown_as_of))
+        rows = standing.rows(workspace, scope)
+        overview = standing.overview_rows(workspace, scope)
+        if quiet:
+            pass
+        elif fmt is Format.TABLE:
+            show(render.overview_table(overview, as_of=shown, lang=language, wide=wide))
         else:
-            emit(export.render(records, OVERVIEW_COLUMNS, fmt))
+            emit(export.render(overview, OVERVIEW_COLUMNS, fmt, lang=language))
+        _check(fail_on, rows)
         return
     agency_id = query.resolver(workspace).resolve_agency(agency)
-    records = standing.agency_rows(workspace, agency_id, index=index_, as_of=day)
-    if fmt is Format.TABLE:
+    rows = standing.rows(workspace, scope, agency=agency_id)
+    if quiet:
+        pass
+    elif fmt is Format.TABLE:
         found = next(a for a in query.agencies(workspace) if a["id"] == agency_id)
-        wide = console().width >= WIDE_AT
-        show(render.agency_status(found, records, shown_as_of, wide=wide))
+        show(render.agency_status(found, rows, as_of=shown, lang=language, wide=wide))
     else:
-        emit(export.render(records, STATUS_COLUMNS, fmt))
+        emit(export.render(rows, STATUS_COLUMNS, fmt, lang=language))
+    _check(fail_on, rows)
 
 
-def validate(ctx: typer.Context) -> None:
+def report(
+    ctx: typer.Context,
+    period: str | None = typer.Option(
+        None, "--period", "-p", help=PERIOD_HELP + " Default: the quarter of today (or --as-of)."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    index: str | None = typer.Option(None, "--index", "-i", help="Only this index."),
+    fmt: Format = typer.Option(
+        Format.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
+    ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    fail_on: list[Condition] = typer.Option([], "--fail-on", help=FAIL_ON_HELP),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print nothing; for cron with --fail-on."
+    ),
+) -> None:
+    """The periodic roll-up: per index and per PAPI dimension, tasks, obligations,
+    done, overdue and completion %; the baseline ranks the directive quotes; and the
+    continuous tasks with no report in the period. --format md gives text to paste
+    into an office's report."""
+    from parledger import export
+    from parledger import render_status as render
+    from parledger import report as reports
+    from parledger import status as standing
+
+    language = _lang(lang)
+    workspace = _workspace(ctx, fail_on)
+    scope = _scope(as_of=as_of, period=period, index=index)
+    built = reports.build(workspace, scope)
+    rollups = [*built["rollups"], built["total"]]
+    from parledger.views import REPORT_COLUMNS
+
+    if quiet:
+        pass
+    elif fmt is Format.TABLE:
+        show(render.report_view(built, language))
+    elif fmt is Format.JSON:
+        emit(export.to_json(built))
+    elif fmt is Format.MD:
+        emit(reports.markdown(built, language))
+    elif fmt is Format.XLSX:
+        from parledger.errors import UsageError
+
+        raise UsageError("report prints text; for Excel use 'parledger export --format xlsx'")
+    else:
+        emit(export.render(rollups, REPORT_COLUMNS, fmt, lang=language))
+    _check(fail_on, standing.rows(workspace, scope))
+
+
+class ViewName(StrEnum):
+    ALL = "all"
+    OVERVIEW = "overview"
+    STATUS = "status"
+    REPORT = "report"
+    TASKS = "tasks"
+    HISTORY = "history"
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(
+        Format.CSV, "--format", "-f", help="csv, json, jsonl, md or xlsx (one sheet per view)."
+    ),
+    view: ViewName = typer.Option(
+        ViewName.STATUS,
+        "--view",
+        help="status (one row per task and agency), overview, report, tasks, history, or all "
+        "(json and xlsx).",
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        dir_okay=False,
+    ),
+    bom: bool = typer.Option(
+        False, "--bom", help="CSV: start with a BOM so Excel reads Vietnamese."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    period: str | None = typer.Option(None, "--period", "-p", help=PERIOD_HELP),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    fail_on: list[Condition] = typer.Option([], "--fail-on", help=FAIL_ON_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No message on success."),
+) -> None:
+    """Export the state for other systems: the same workspace gives the same bytes.
+
+    CSV keeps English keys as headers unless --lang vi; Markdown and Excel use words
+    people read. xlsx writes every view as its own sheet, with a frozen header row
+    and dates as dates. Typical cron line:
+    parledger export --format xlsx -o /srv/reports/parledger.xlsx --quiet --fail-on overdue
+    """
+    from parledger import export as files
+    from parledger import status as standing
+    from parledger.errors import UsageError
+    from parledger.views import VIEWS
+
+    language = _lang(lang)
+    if fmt is Format.TABLE:
+        raise UsageError("export writes files: choose --format csv, json, jsonl, md or xlsx")
+    if fmt is Format.XLSX and output is None and sys.stdout.isatty():
+        raise UsageError("an Excel file is binary: give --output FILE.xlsx")
+    workspace = _workspace(ctx, fail_on)
+    scope = _scope(as_of=as_of, period=period)
+    names = list(VIEWS) if view is ViewName.ALL else [view.value]
+    if view is ViewName.ALL and fmt not in (Format.JSON, Format.XLSX):
+        raise UsageError("--view all needs --format json or xlsx; CSV and Markdown hold one table")
+    if fmt is Format.XLSX:
+        content = files.to_xlsx(
+            [VIEWS[name].sheet(workspace, scope) for name in names], lang=language
+        )
+    elif fmt is Format.JSON and view is ViewName.ALL:
+        content = files.to_json(
+            {name: VIEWS[name].collect(workspace, scope, None) for name in names}
+        ).encode()
+    else:
+        chosen = VIEWS[names[0]]
+        records = chosen.collect(workspace, scope, None)
+        content = files.render(records, chosen.columns, fmt, lang=language, bom=bom).encode()
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        from parledger.files import write_atomic
+
+        write_atomic(output, content)
+        if not quiet:
+            sys.stderr.write(f"parledger: wrote {output} ({len(content)} bytes)\n")
+    _check(fail_on, standing.rows(workspace, scope))
+
+
+def validate(
+    ctx: typer.Context,
+) -> None:
     """Check the workspace's files: schema, then every cross-reference.
 
     Prints every problem as path:line:col: code: message and exits 1 if there
@@ -95,5 +349,6 @@ def validate(ctx: typer.Context) -> None:
     items = sum(1 for node in loaded.directive.outline if node.kind.value == "item")
     emit(
         f"ok: {location.root} ({location.source.value}): {items} items, "
-        f"{len(loaded.registry.agencies)} agencies, {len(loaded.registry.groups)} groups\n"
+        f"{len(loaded.registry.agencies)} agencies, {len(loaded.registry.groups)} groups, "
+        f"{len(loaded.entries)} ledger entries\n"
     )

@@ -1,0 +1,538 @@
+"""Time whole ``parledger`` processes at several ledger sizes, side by side.
+
+Why whole processes: what a user waits for is interpreter start-up, imports,
+reading the workspace and printing, and a cache only pays off across
+processes.  Every figure here is the wall time of one ``parledger`` command
+run as a subprocess (median of ``--repeat`` runs after one warm-up) and its
+peak resident memory (``ru_maxrss`` of that one child, from ``os.wait4``).
+
+Why one run for all the ratios: timings drift between machines and even
+between hours on one machine; a ratio of two figures measured minutes apart
+in the same run is what the targets in ``benchmarks/README.md`` are stated in.
+
+Cache conventions (the cache lives outside the workspace): ``XDG_CACHE_HOME``
+selects the cache root and ``PARLEDGER_NO_CACHE=1`` disables it.  A *cold*
+run gets a fresh, empty ``XDG_CACHE_HOME``; *warm* runs share one, primed by
+the warm-up run.  Until a cache exists, cold and warm measure the same work.
+
+Usage::
+
+    python benchmarks/run.py                 # sizes 0, 1000, 10000, 100000
+    python benchmarks/run.py --quick         # sizes 0 and 1000, 3 repeats
+    python benchmarks/run.py --sizes 0 5000 --repeat 7 --work /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GENERATOR = HERE / "generate.py"
+PARLEDGER = str(Path(sys.executable).parent / "parledger")
+
+AGENCY = "Sở Nội vụ"
+STATUS = ["status", "--agency", AGENCY]
+RECORD = [
+    "record", "I.1.1", "--agency", AGENCY, "--status", "in_progress",
+    "--percent", "50", "--date", "2024-06-01",
+]  # fmt: skip
+IMPORTS = "import typer, rich.table, pydantic, ruamel.yaml"
+
+DEFAULT_SIZES = (0, 1_000, 10_000, 100_000)
+MEASURES = ("status_cold", "status_warm", "status_appended", "record")
+PEAKS = ("status_cold", "status_warm")
+
+
+class BenchError(Exception):
+    """A measured command failed: the figures would be meaningless."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float  # ru_maxrss (KiB on Linux) / 1024
+
+
+@dataclass
+class Measure:
+    """The timed runs of one command (warm-up runs are not kept)."""
+
+    runs: list[Run] = field(default_factory=list)
+    warmup_kept: bool = False  # the warm-up was slow, so it counts as a timed run
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+
+@dataclass
+class Settings:
+    work: Path
+    sizes: list[int]
+    repeat: int
+    slow: float
+    slow_repeat: int
+
+
+@dataclass
+class Results:
+    machine: dict[str, str]
+    settings: dict[str, object]
+    baseline: dict[str, Measure] = field(default_factory=dict)
+    by_size: dict[int, dict[str, Measure]] = field(default_factory=dict)
+
+
+# -- running one process ----------------------------------------------------
+
+
+def base_env(cache: Path | None) -> dict[str, str]:
+    """The caller's environment without anything that would pick another
+    workspace or switch the cache off; a fixed width so tables are the same."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEDGER_")}
+    env["COLUMNS"] = "80"
+    env.pop("XDG_CACHE_HOME", None)
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
+    return env
+
+
+def run_once(command: Sequence[str], env: dict[str, str], cwd: Path) -> Run:
+    """One process: wall time around it, and its own peak RSS.
+
+    ``os.wait4`` reports the resource usage of exactly that child, which
+    ``getrusage(RUSAGE_CHILDREN)`` cannot (it keeps the maximum over all
+    children ever waited for).
+    """
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(command), env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise BenchError(
+                f"{' '.join(command)} (in {cwd}) exited {process.returncode}:\n  "
+                + "\n  ".join(tail)
+            )
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- workspaces -------------------------------------------------------------
+
+
+def generator_key() -> str:
+    """Workspaces are reused only if generate.py has not changed since."""
+    return hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:16]
+
+
+def workspace_for(size: int, work: Path) -> Path:
+    """The generated workspace for ``size`` entries, made once and reused."""
+    folder = work / f"ws-{size}"
+    stamp = work / f"ws-{size}.stamp"
+    key = f"{size} {generator_key()}"
+    if folder.is_dir() and stamp.exists() and stamp.read_text() == key:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    log(f"generating {size:,} entries in {folder} …")
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--entries", str(size), "--out", str(folder)],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    log(f"  generated in {time.perf_counter() - started:.1f} s")
+    stamp.write_text(key)
+    return folder
+
+
+def fresh_copy(source: Path, work: Path, size: int) -> Path:
+    """A throw-away copy to append to, so the generated workspace never changes."""
+    target = work / f"copy-{size}"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    return target
+
+
+# -- measurements -----------------------------------------------------------
+
+
+def repeated(
+    name: str, once: Callable[[], Run], settings: Settings, *, warmup_counts: bool
+) -> Measure:
+    """One warm-up, then ``repeat`` timed runs.
+
+    When the warm-up alone exceeds ``--slow`` seconds the measurement takes
+    ``--slow-repeat`` timed runs instead: at that length, what a warm-up
+    warms (the OS file cache, .pyc files) is lost in the noise.  If
+    ``warmup_counts``, the slow warm-up itself was a proper run (nothing it
+    primes is reused) and counts as the first one.
+    """
+    warmup = once()
+    measure = Measure()
+    count = settings.repeat
+    if warmup.seconds > settings.slow:
+        count = settings.slow_repeat
+        if warmup_counts:
+            measure.runs.append(warmup)
+            measure.warmup_kept = True
+    while len(measure.runs) < count:
+        measure.runs.append(once())
+    log(f"  {name}: median {measure.median:.3f} s over {len(measure.runs)}, "
+        f"peak {measure.peak_mb:.0f} MB")  # fmt: skip
+    return measure
+
+
+def measure_baselines(settings: Settings) -> dict[str, Measure]:
+    """The import floor, and status on the bundled data (no workspace at all)."""
+    empty = settings.work / "empty"  # no ./data here, so the bundled data is used
+    empty.mkdir(parents=True, exist_ok=True)
+    cache = settings.work / "cache-bundled"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = base_env(cache)
+    log("baselines")
+    return {
+        "import": repeated(
+            "import",
+            lambda: run_once([sys.executable, "-c", IMPORTS], env, empty),
+            settings,
+            warmup_counts=True,
+        ),
+        "status_bundled": repeated(
+            "status bundled",
+            lambda: run_once([PARLEDGER, *STATUS], env, empty),
+            settings,
+            warmup_counts=False,  # it primed the shared cache
+        ),
+    }
+
+
+def measure_size(size: int, settings: Settings) -> dict[str, Measure]:
+    """Cold, warm and after-append status, and record, at one ledger size."""
+    work = settings.work
+    ws = workspace_for(size, work)
+    caches = work / "caches"
+    shutil.rmtree(caches, ignore_errors=True)
+    caches.mkdir()
+    log(f"N = {size:,}")
+
+    def cold() -> Run:
+        cache = Path(tempfile.mkdtemp(dir=caches))
+        try:
+            return run_once([PARLEDGER, "--data-dir", str(ws), *STATUS], base_env(cache), work)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+
+    warm_env = base_env(caches / "warm")
+
+    def warm() -> Run:
+        return run_once([PARLEDGER, "--data-dir", str(ws), *STATUS], warm_env, work)
+
+    results = {
+        "status_cold": repeated("status cold", cold, settings, warmup_counts=True),
+        "status_warm": repeated("status warm", warm, settings, warmup_counts=False),
+    }
+    results |= measure_append(size, ws, settings)
+    return results
+
+
+def measure_append(size: int, ws: Path, settings: Settings) -> dict[str, Measure]:
+    """``record`` on a copy whose cache is warm, then the ``status`` after it.
+
+    Each cycle copies the workspace (the generated one never changes), primes
+    the copy's cache with an untimed ``status``, times ``record`` (it appends
+    one entry) and then times the next ``status``: that one must read only
+    what was appended.
+    """
+    work = settings.work
+    cache = work / "caches" / "append"
+    env = base_env(cache)
+
+    def cycle() -> tuple[Run, Run, Run]:
+        shutil.rmtree(cache, ignore_errors=True)
+        copy = fresh_copy(ws, work, size)
+        prime = run_once([PARLEDGER, "--data-dir", str(copy), *STATUS], env, work)
+        record = run_once([PARLEDGER, "--data-dir", str(copy), *RECORD], env, work)
+        status = run_once([PARLEDGER, "--data-dir", str(copy), *STATUS], env, work)
+        return prime, record, status
+
+    record, appended = Measure(), Measure()
+    prime, *_ = warmup = cycle()
+    count = settings.repeat
+    if prime.seconds > settings.slow:  # see repeated(): the warm-up cycle counts
+        count = settings.slow_repeat
+        record.runs.append(warmup[1])
+        appended.runs.append(warmup[2])
+        record.warmup_kept = appended.warmup_kept = True
+    while len(record.runs) < count:
+        _, timed_record, timed_status = cycle()
+        record.runs.append(timed_record)
+        appended.runs.append(timed_status)
+    for name, measure in (("record", record), ("status after append", appended)):
+        log(f"  {name}: median {measure.median:.3f} s over {len(measure.runs)}, "
+            f"peak {measure.peak_mb:.0f} MB")  # fmt: skip
+    shutil.rmtree(work / f"copy-{size}", ignore_errors=True)
+    return {"record": record, "status_appended": appended}
+
+
+# -- report -----------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": model,
+        "nproc": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "parledger": PARLEDGER,
+    }
+
+
+ROW_LABELS = {
+    "status_cold": "status, cold cache",
+    "status_warm": "status, warm cache",
+    "status_appended": "status after 1 append",
+    "record": "record",
+}
+
+
+def cell(measure: Measure | None, fmt: str, repeat: int, *, peak: bool = False) -> str:
+    """A median (or peak), starred when it rests on fewer runs than --repeat."""
+    if measure is None:
+        return "—"
+    text = format(measure.peak_mb if peak else measure.median, fmt)
+    return text + ("*" if len(measure.runs) != repeat else "")
+
+
+def table(results: Results, repeat: int) -> str:
+    sizes = sorted(results.by_size)
+    head = ["", *[f"N={n:,}" for n in sizes]]
+    rows = [head]
+    for key in MEASURES:
+        label = f"{ROW_LABELS[key]} (s)"
+        rows.append([label] + [cell(_get(results, n, key), ".3f", repeat) for n in sizes])
+    for key in PEAKS:
+        label = f"peak, {ROW_LABELS[key]} (MB)"
+        rows.append(
+            [label] + [cell(_get(results, n, key), ".0f", repeat, peak=True) for n in sizes]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def _get(results: Results, size: int, key: str) -> Measure | None:
+    return results.by_size.get(size, {}).get(key)
+
+
+def _median(results: Results, size: int, key: str) -> float | None:
+    measure = results.by_size.get(size, {}).get(key)
+    return measure.median if measure else None
+
+
+def _peak(results: Results, size: int, key: str) -> float | None:
+    measure = results.by_size.get(size, {}).get(key)
+    return measure.peak_mb if measure else None
+
+
+@dataclass
+class Target:
+    number: int
+    what: str
+    value: float | None
+    limit: float
+    unit: str
+    at_least: bool = False  # a floor (a rate), not a ceiling
+
+    @property
+    def shown(self) -> str:
+        if self.value is None:
+            return "n/a"
+        if self.unit == "×":
+            return f"{self.value:.2f}×"
+        return f"{self.value:,.0f}{self.unit}"
+
+    @property
+    def bound(self) -> str:
+        if self.at_least:
+            return f"≥ {self.limit:,.0f}{self.unit}"
+        return f"≤ {self.limit:g}×" if self.unit == "×" else f"< {self.limit:g}{self.unit}"
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None:
+            return "n/a"
+        ok = self.value >= self.limit if self.at_least else self.value <= self.limit
+        return "PASS" if ok else "FAIL"
+
+
+def targets(results: Results) -> list[Target]:
+    """The six targets, from this run's medians.  Per-size ones use the
+    largest N measured (100,000 in a full run) against N = 0."""
+    big = max(results.by_size)
+    base = results.baseline
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    cold_big, cold_0 = _median(results, big, "status_cold"), _median(results, 0, "status_cold")
+    rate = None
+    if cold_big is not None and cold_0 is not None and big > 0 and cold_big > cold_0:
+        rate = big / (cold_big - cold_0)
+    peaks = [p for p in (_peak(results, big, k) for k in PEAKS) if p is not None]
+    return [
+        Target(
+            1, "status --agency on bundled data / import baseline",
+            ratio(base["status_bundled"].median, base["import"].median), 1.0, "×",
+        ),
+        Target(
+            2, f"warm status at N={big:,} / warm status at N=0",
+            ratio(_median(results, big, "status_warm"), _median(results, 0, "status_warm")),
+            1.5, "×",
+        ),
+        Target(
+            3, f"status after 1 append at N={big:,} / warm status at N=0",
+            ratio(_median(results, big, "status_appended"), _median(results, 0, "status_warm")),
+            2.0, "×",
+        ),
+        Target(
+            4, f"cold parse rate N / (cold(N) − cold(0)) at N={big:,}",
+            rate, 25_000, " entries/s", at_least=True,
+        ),
+        Target(
+            5, f"record at N={big:,} / record at N=0",
+            ratio(_median(results, big, "record"), _median(results, 0, "record")), 1.2, "×",
+        ),
+        Target(6, f"peak memory of status at N={big:,}", max(peaks) if peaks else None, 200,
+               " MB"),
+    ]  # fmt: skip
+
+
+def report(results: Results, settings: Settings) -> str:
+    base = results.baseline
+    out = [
+        f"parledger benchmark, {results.machine['date']}: {results.machine['cpu']}, "
+        f"{results.machine['nproc']} cores, Python {results.machine['python']}",
+        f"medians of {settings.repeat} runs after 1 warm-up; * = fewer runs "
+        f"(warm-up over {settings.slow:g} s: {settings.slow_repeat} run(s), see README)",
+        "",
+        f'import baseline  {base["import"].median:.3f} s   python -c "{IMPORTS}"',
+        f"bundled status   {base['status_bundled'].median:.3f} s   "
+        f'parledger status --agency "{AGENCY}" (bundled data)',
+        "",
+        table(results, settings.repeat),
+        "",
+        "targets:",
+    ]
+    for t in targets(results):
+        out.append(f"  {t.number}. {t.what}: {t.shown}  (target {t.bound})  {t.verdict}")
+    return "\n".join(out)
+
+
+def save(results: Results, path: Path) -> None:
+    """Every run, not just medians, for anyone who wants to look closer."""
+    data = {
+        "machine": results.machine,
+        "settings": results.settings,
+        "baseline": {k: asdict(m) for k, m in results.baseline.items()},
+        "by_size": {
+            str(n): {k: asdict(m) for k, m in ms.items()} for n, ms in results.by_size.items()
+        },
+        "targets": [asdict(t) | {"verdict": t.verdict} for t in targets(results)],
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", help="ledger sizes (0 is always added)")
+    parser.add_argument("--repeat", type=int, help="timed runs per measurement (default 5)")
+    parser.add_argument("--quick", action="store_true", help="sizes 0 and 1000, 3 repeats")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "parledger-bench",
+        help="where workspaces and caches go (default /tmp/parledger-bench)",
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=30.0,
+        help="seconds: a warm-up longer than this cuts the repeats (default 30)",
+    )
+    parser.add_argument(
+        "--slow-repeat", type=int, default=1, help="timed runs when slow (default 1)"
+    )
+    parser.add_argument("--json", type=Path, help="also write every run to this file")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ([0, 1_000] if args.quick else list(DEFAULT_SIZES))
+    sizes = sorted({0, *sizes})  # every ratio is against N = 0
+    repeat = args.repeat or (3 if args.quick else 5)
+    if repeat < 1 or args.slow_repeat < 1 or any(n < 0 for n in sizes):
+        parser.error("--repeat and --slow-repeat must be at least 1, sizes at least 0")
+    if not Path(PARLEDGER).exists():
+        parser.error(f"no parledger executable beside {sys.executable}")
+    settings = Settings(args.work.resolve(), sizes, repeat, args.slow, args.slow_repeat)
+    settings.work.mkdir(parents=True, exist_ok=True)
+    results = Results(
+        machine(),
+        {"sizes": sizes, "repeat": repeat, "slow": args.slow, "slow_repeat": args.slow_repeat},
+    )
+    started = time.perf_counter()
+    try:
+        results.baseline = measure_baselines(settings)
+        for size in sizes:
+            results.by_size[size] = measure_size(size, settings)
+    except BenchError as exc:
+        print(f"run.py: {exc}", file=sys.stderr)
+        return 1
+    log(f"done in {(time.perf_counter() - started) / 60:.1f} min")
+    print(report(results, settings))
+    if args.json:
+        save(results, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
