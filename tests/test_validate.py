@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import Invoke
 
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[a-z-]+): .+$")
