@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 import parledger
+from parledger import schema
 from parledger.errors import UsageError
 from parledger.models import Agency, AgencyKind, Group, Registry
 from parledger.names import AmbiguousName, Match, Resolver, UnknownName, closest, fold
@@ -22,7 +23,7 @@ REGISTRY_PATH = Path(parledger.__file__).parent / "data" / "agencies.yaml"
 @pytest.fixture(scope="module")
 def resolver() -> Resolver:
     data = YAML(typ="safe").load(REGISTRY_PATH.read_text(encoding="utf-8"))
-    return Resolver(Registry.model_validate(data))
+    return Resolver(schema.registry(data))
 
 
 # ---------------------------------------------------------------------------
@@ -297,7 +298,7 @@ _CACHE: dict[str, Registry] = {}
 def _real_registry() -> Registry:
     if "real" not in _CACHE:
         data = YAML(typ="safe").load(REGISTRY_PATH.read_text(encoding="utf-8"))
-        _CACHE["real"] = Registry.model_validate(data)
+        _CACHE["real"] = schema.registry(data)
     return _CACHE["real"]
 
 

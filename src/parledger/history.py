@@ -7,7 +7,7 @@ from typing import Any
 
 from parledger.dates import display, parse_date
 from parledger.export import cell
-from parledger.models import AssignEntry, Entry, ProgressEntry, UnassignEntry
+from parledger.models import AssignEntry, Entry, ProgressEntry, UnassignEntry, plain
 from parledger.outline import Outline
 from parledger.query import find_node, outline_of
 from parledger.workspace import Workspace
@@ -100,7 +100,7 @@ def history(
                 "party": _party(entry),
                 "date": entry.date.isoformat(),
                 "details": entry_details(entry),
-                "entry": entry.model_dump(mode="json", exclude_none=True),
+                "entry": plain(entry),
             }
         )
     return out

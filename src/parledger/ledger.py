@@ -10,6 +10,7 @@ into the state of each task.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import os
@@ -22,9 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from parledger import journal, yamlio
+from parledger import journal, schema, yamlio
 from parledger.dates import parse_date, parse_fact_date
 from parledger.docref import normalise_evidence
 from parledger.errors import Problem, UsageError
@@ -33,7 +32,6 @@ from parledger.models import (
     CorrectionEntry,
     Entry,
     EntryKind,
-    LedgerEntry,
     Node,
     NodeKind,
     ProgressEntry,
@@ -42,8 +40,6 @@ from parledger.models import (
 )
 from parledger.names import Match
 from parledger.workspace import Location, Workspace
-
-ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(LedgerEntry)
 
 MAX_TEXT = 2000  # characters in a note or reason: a paragraph, not a pasted file
 _ID_LINE = re.compile(rb"^- id: \"?(e-[0-9a-f]{12})\"?\s*$", re.MULTILINE)
@@ -84,8 +80,8 @@ def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
     problems: list[Problem] = []
     for index, raw in enumerate(loaded.data):
         try:
-            entry = ENTRY_ADAPTER.validate_python(raw)
-        except ValidationError as exc:
+            entry = schema.entry(raw)
+        except schema.ValidationError as exc:
             for error in exc.errors():
                 loc = (index, *(p for p in error["loc"] if not _is_branch(p)))
                 line, col = loaded.position(loc)
@@ -106,9 +102,9 @@ def _is_branch(part: Any) -> bool:
 def _entry_message(raw: Any, error: Any) -> str:
     entry_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
     where = ".".join(str(p) for p in error["loc"] if not _is_branch(p)) or "entry"
-    if error["type"] == "extra_forbidden":
+    if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return f"entry {entry_id}: unknown field '{where}'"
-    if error["type"] == "missing":
+    if error["type"] in ("missing", "missing_keyword_argument"):
         return f"entry {entry_id}: required field '{where}' missing"
     return f"entry {entry_id}: {where}: {error['msg']}"
 
@@ -148,11 +144,14 @@ def effective(entries: Sequence[Entry]) -> list[Entry]:
         changes = {
             target_field: getattr(entry, source)
             for source, target_field in _CORRECTABLE.items()
-            if getattr(entry, source) is not None
-            and target_field in type(current[root]).model_fields
+            if getattr(entry, source) is not None and target_field in _field_names(current[root])
         }
-        current[root] = current[root].model_copy(update=changes)
+        current[root] = dataclasses.replace(current[root], **changes)
     return [current[e.id] for e in entries if e.id in current and e.id not in void]
+
+
+def _field_names(entry: Entry) -> set[str]:
+    return {spec.name for spec in dataclasses.fields(entry)}
 
 
 def root_of(entry_id: str, by_id: dict[str, Entry]) -> str | None:
@@ -484,7 +483,7 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
         raw = {"id": entry_id} | entry
         text = journal.format_entry(raw)
         # Validate exactly what will be on disk, read back as the loader reads it.
-        final["entry"] = ENTRY_ADAPTER.validate_python(yamlio.parse(text)[0])
+        final["entry"] = schema.entry(yamlio.parse(text)[0])
         return text
 
     journal.append(location.ledger_path, build, directive_id=workspace.directive.id)

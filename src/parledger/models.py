@@ -1,9 +1,19 @@
-"""pydantic v2 models of the workspace files.
+"""The workspace's data: the directive, the agency registry, ledger entries.
 
-Every model forbids unknown fields, so a typo in a hand-edited YAML file is a
-validation problem instead of silently ignored data.  Every string is
-normalised to NFC on the way in: the same word typed on two keyboards must be
-the same value.
+The classes are plain frozen dataclasses, and pydantic v2 validates files
+into them (see :mod:`parledger.schema`): every class forbids unknown fields
+(``__pydantic_config__``), so a typo in a hand-edited YAML file is a problem
+reported at its line, never silently ignored data.  Checks beyond types (id
+patterns, ranges, "exactly one of") live in ``__post_init__``, which pydantic
+runs too, so an object built in Python is held to the same rules.
+
+Why dataclasses and not ``BaseModel``: commands that read a cached workspace
+must not pay for importing pydantic and building its schemas (the cost of a
+whole ``status`` command, measured in ``benchmarks/``).  Validation is needed
+only where text is read, and only there is pydantic imported.
+
+Text arrives in NFC: the readers (``yamlio``) and the command line normalise
+every string on the way in.
 
 Fields named ``assumed`` map a field name (or a short topic) to a note saying
 what was assumed rather than read in a source, and why.  The directive's own
@@ -12,11 +22,12 @@ wording never needs such a note; everything built around it might.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import unicodedata
-from typing import Annotated, Literal
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, dataclass_transform
 
 from parledger.enums import (
     AgencyKind,
@@ -35,124 +46,179 @@ __all__ = [
     "Role", "Status",
 ]  # fmt: skip
 
-
-def nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
-
-
-Text = Annotated[str, AfterValidator(nfc)]
-"""Any human text: normalised to NFC."""
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-AgencyId = Annotated[str, Field(pattern=ID_PATTERN)]
+AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Stable ASCII id of an agency or group, e.g. ``so-noi-vu``."""
-
-NODE_ID_PATTERN = r"^(I|II|III)(\.[0-9]+){0,2}$"
-NodeId = Annotated[str, Field(pattern=NODE_ID_PATTERN)]
+NODE_ID = re.compile(r"^(I|II|III)(\.[0-9]+){0,2}$")
 """Outline id as the ledger names it: ``I``, ``I.1``, ``I.1.2`` …"""
+TARGET_ID = re.compile(r"^t[0-9]+$")
+ENTRY_ID = re.compile(r"^e-[0-9a-f]{12}$")
+DIRECTIVE_ID = re.compile(r"^[a-z0-9_]+$")
 
-Assumptions = dict[str, Text]
+Assumptions = dict[str, str]
+
+# pydantic reads this from every dataclass it validates: unknown keys are errors.
+FORBID_EXTRA = {"extra": "forbid"}
+
+_T = TypeVar("_T")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def model(cls: type[_T]) -> type[_T]:
+    """How every class here is declared: immutable, compact, keyword-only."""
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+
+
+def _pattern(value: str | None, pattern: re.Pattern[str], what: str) -> None:
+    if value is not None and not pattern.match(value):
+        raise ValueError(f"{what} '{value}' does not match {pattern.pattern}")
+
+
+def _at_least(value: int | None, minimum: int, what: str) -> None:
+    if value is not None and value < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, not {value}")
+
+
+def _one_party(agency: str | None, group: str | None) -> None:
+    if (agency is None) == (group is None):
+        raise ValueError("give exactly one of 'agency' or 'group'")
+    _pattern(agency, AGENCY_ID, "agency id")
+    _pattern(group, AGENCY_ID, "group id")
 
 
 # --------------------------------------------------------------------------
 # The agency registry (agencies.yaml)
 
 
-class Agency(Strict):
-    id: AgencyId
-    name: Text
-    short: list[Text] = Field(default_factory=list)
-    aliases: list[Text] = Field(default_factory=list)
+@model
+class Agency:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    name: str
+    short: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     kind: AgencyKind
-    groups: list[AgencyId] = Field(default_factory=list)
-    parent: AgencyId | None = None
-    note: Text | None = None
-    assumed: Assumptions = Field(default_factory=dict)
+    groups: list[str] = field(default_factory=list)
+    parent: str | None = None
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, AGENCY_ID, "agency id")
+        for group in self.groups:
+            _pattern(group, AGENCY_ID, "group id")
+        _pattern(self.parent, AGENCY_ID, "parent id")
 
 
-class Group(Strict):
-    id: AgencyId
-    name: Text
-    aliases: list[Text] = Field(default_factory=list)
+@model
+class Group:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
     # A group whose members are not listed (the communes) reports through
     # another group: each member of that group owes the tasks for its area.
-    represented_by: AgencyId | None = None
-    note: Text | None = None
-    assumed: Assumptions = Field(default_factory=dict)
+    represented_by: str | None = None
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, AGENCY_ID, "group id")
+        _pattern(self.represented_by, AGENCY_ID, "group id")
 
 
-class Registry(Strict):
+@model
+class Registry:
+    __pydantic_config__ = FORBID_EXTRA
     agencies: list[Agency]
-    groups: list[Group] = Field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
 # The directive (directive_YEAR.yaml)
 
 
-class Addressee(Strict):
+@model
+class Addressee:
     """One agency or one group, as the directive addresses it."""
 
-    agency: AgencyId | None = None
-    group: AgencyId | None = None
+    __pydantic_config__ = FORBID_EXTRA
+    agency: str | None = None
+    group: str | None = None
 
-    @model_validator(mode="after")
-    def _one_of(self) -> Addressee:
-        if (self.agency is None) == (self.group is None):
-            raise ValueError("give exactly one of 'agency' or 'group'")
-        return self
+    def __post_init__(self) -> None:
+        _one_party(self.agency, self.group)
 
 
+@model
 class ParagraphAddressee(Addressee):
     """An agency or group named by one paragraph of an item."""
 
-    paragraph: int = Field(ge=1)
-    quote: Text
+    paragraph: int
+    quote: str
+
+    def __post_init__(self) -> None:
+        _one_party(self.agency, self.group)
+        _at_least(self.paragraph, 1, "paragraph")
 
 
-class FootnoteLink(Strict):
+@model
+class FootnoteLink:
     """Where a footnote marker stood: glued to the end of ``anchor``."""
 
-    number: int = Field(ge=1)
-    paragraph: int = Field(ge=1)
-    anchor: Text
+    __pydantic_config__ = FORBID_EXTRA
+    number: int
+    paragraph: int
+    anchor: str
+
+    def __post_init__(self) -> None:
+        _at_least(self.number, 1, "footnote number")
+        _at_least(self.paragraph, 1, "paragraph")
 
 
-class Target(Strict):
+@model
+class Target:
     """A quantitative target stated in an item's wording."""
 
-    id: Annotated[str, Field(pattern=r"^t[0-9]+$")]
-    what: Text
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    what: str
     value: float
-    unit: Text
+    unit: str
     comparator: Literal["=", ">="] = "="
     by_year: int | None = None
-    quote: Text
+    quote: str
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, TARGET_ID, "target id")
 
 
-class Node(Strict):
-    id: NodeId
+@model
+class Node:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
     kind: NodeKind
-    parent: NodeId | None = None
-    label: Text
-    heading: Text | None = None
-    paragraphs: list[Text] = Field(default_factory=list)
+    parent: str | None = None
+    label: str
+    heading: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
     index: Index | None = None
-    dimensions: list[Dimension] = Field(default_factory=list)
-    addressees: list[Addressee] = Field(default_factory=list)
-    paragraph_addressees: list[ParagraphAddressee] = Field(default_factory=list)
-    leads: list[NodeId] = Field(default_factory=list)
-    footnotes: list[FootnoteLink] = Field(default_factory=list)
-    cites: list[Text] = Field(default_factory=list)
-    targets: list[Target] = Field(default_factory=list)
+    dimensions: list[Dimension] = field(default_factory=list)
+    addressees: list[Addressee] = field(default_factory=list)
+    paragraph_addressees: list[ParagraphAddressee] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    footnotes: list[FootnoteLink] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     cadence: Cadence | None = None
-    cadence_quote: Text | None = None
+    cadence_quote: str | None = None
     mode: Mode = Mode.REQUIRE
-    assumed: Assumptions = Field(default_factory=dict)
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, NODE_ID, "outline id")
+        _pattern(self.parent, NODE_ID, "outline id")
+        for led in self.leads:
+            _pattern(led, NODE_ID, "outline id")
 
     @property
     def text(self) -> str:
@@ -161,150 +227,178 @@ class Node(Strict):
         return "\n\n".join(parts)
 
 
-class Document(Strict):
+@model
+class Document:
     """A document the directive cites, in a footnote or in an item's text."""
 
-    id: Text  # number/symbol as printed, or the title of an unnumbered law
-    type: Text  # Chỉ thị, Kế hoạch, Nghị định, Công văn, Luật …
-    number: Text | None = None
-    symbol: Text | None = None
+    __pydantic_config__ = FORBID_EXTRA
+    id: str  # number/symbol as printed, or the title of an unnumbered law
+    type: str  # Chỉ thị, Kế hoạch, Nghị định, Công văn, Luật …
+    number: str | None = None
+    symbol: str | None = None
     date: dt.date | None = None
-    issuer: AgencyId | None = None
-    issuer_as_printed: Text | None = None
-    title: Text | None = None
+    issuer: str | None = None
+    issuer_as_printed: str | None = None
+    title: str | None = None
     system: Literal["state", "party"] = "state"
-    assumed: Assumptions = Field(default_factory=dict)
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.issuer, AGENCY_ID, "issuer id")
 
 
-class Reference(Strict):
+@model
+class Reference:
     """One footnote of the directive."""
 
-    number: int = Field(ge=1)
-    text: Text
-    documents: list[Text] = Field(default_factory=list)
+    __pydantic_config__ = FORBID_EXTRA
+    number: int
+    text: str
+    documents: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _at_least(self.number, 1, "footnote number")
 
 
-class BaselineRank(Strict):
+@model
+class BaselineRank:
     """A rank the directive quotes for the province."""
 
+    __pydantic_config__ = FORBID_EXTRA
     index: Index
     year: int
-    rank: int = Field(ge=1)
-    of: int = Field(ge=1)
+    rank: int
+    of: int
     change: int  # positive: places gained; negative: places lost
     compared_to: int
-    wording: Text
+    wording: str
+
+    def __post_init__(self) -> None:
+        _at_least(self.rank, 1, "rank")
+        _at_least(self.of, 1, "number of provinces")
 
 
-class Line(Strict):
+@model
+class Line:
     """A line of an address list (Kính gửi, Nơi nhận) with whom it means."""
 
-    text: Text
-    agencies: list[AgencyId] = Field(default_factory=list)
-    groups: list[AgencyId] = Field(default_factory=list)
+    __pydantic_config__ = FORBID_EXTRA
+    text: str
+    agencies: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
 
 
-class Signature(Strict):
-    lines: list[Text]
-    name: Text | None = None
-    assumed: Assumptions = Field(default_factory=dict)
+@model
+class Signature:
+    __pydantic_config__ = FORBID_EXTRA
+    lines: list[str]
+    name: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
 
 
-class Metadata(Strict):
-    kind: Text
-    issuer: AgencyId
-    issuer_name: Text
-    number_as_printed: Text
-    number: Text | None = None
-    symbol: Text | None = None
-    place_date_as_printed: Text
-    place: Text
+@model
+class Metadata:
+    __pydantic_config__ = FORBID_EXTRA
+    kind: str
+    issuer: str
+    issuer_name: str
+    number_as_printed: str
+    number: str | None = None
+    symbol: str | None = None
+    place_date_as_printed: str
+    place: str
     year: int
     date: dt.date | None = None
-    subject_lines: list[Text]
+    subject_lines: list[str]
     addressees: list[Line]
-    preamble: list[Text]
-    considered_reports: list[Text]
+    preamble: list[str]
+    considered_reports: list[str]
     baseline: list[BaselineRank]
-    closing: Text
+    closing: str
     recipients: list[Line]
     signature: Signature
-    assumed: Assumptions = Field(default_factory=dict)
+    assumed: Assumptions = field(default_factory=dict)
 
     @property
     def subject(self) -> str:
         return " ".join(self.subject_lines)
 
 
-class Directive(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    source: Text
+@model
+class Directive:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    source: str
     metadata: Metadata
     documents: list[Document]
     references: list[Reference]
     outline: list[Node]
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, DIRECTIVE_ID, "directive id")
 
 
 # --------------------------------------------------------------------------
 # The ledger (ledger_YEAR.yaml): an append-only journal of entries
 
 
-ENTRY_ID_PATTERN = r"^e-[0-9a-f]{12}$"
-EntryId = Annotated[str, Field(pattern=ENTRY_ID_PATTERN)]
-Percent = Annotated[int, Field(ge=0, le=100)]
-Evidence = Annotated[list[Text], Field(default_factory=list)]
-
-
-class _Entry(Strict):
-    id: EntryId
+@model
+class _Entry:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
     date: dt.date  # when the fact happened (--date)
     recorded: dt.datetime  # when it was written down
-    by: Text
-    task: NodeId
+    by: str
+    task: str
     # Exactly one of agency or group; a group assignment binds every member.
-    agency: AgencyId | None = None
-    group: AgencyId | None = None
-    note: Text | None = None
+    agency: str | None = None
+    group: str | None = None
+    note: str | None = None
 
-    @model_validator(mode="after")
-    def _one_party(self) -> _Entry:
-        if (self.agency is None) == (self.group is None):
-            raise ValueError("give exactly one of 'agency' or 'group'")
-        return self
+    def __post_init__(self) -> None:
+        _pattern(self.id, ENTRY_ID, "entry id")
+        _pattern(self.task, NODE_ID, "task id")
+        _one_party(self.agency, self.group)
 
 
+@model
 class AssignEntry(_Entry):
     kind: Literal[EntryKind.ASSIGN]
     role: Role = Role.IMPLEMENT
     due: dt.date | None = None
 
 
+@model
 class UnassignEntry(_Entry):
     kind: Literal[EntryKind.UNASSIGN]
-    reason: Text
+    reason: str
 
 
-def _done_is_complete(status: Status | None, percent: int | None) -> None:
+def _check_progress(status: Status | None, percent: int | None, target: str | None) -> None:
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValueError(f"percent {percent} is outside 0–100")
     if status is Status.DONE and percent is not None and percent < 100:
         raise ValueError(f"status 'done' with percent {percent}: done means 100")
+    _pattern(target, TARGET_ID, "target id")
 
 
+@model
 class ProgressEntry(_Entry):
     kind: Literal[EntryKind.PROGRESS]
     status: Status
-    percent: Percent | None = None
+    percent: int | None = None
     value: float | None = None
-    target: Annotated[str, Field(pattern=r"^t[0-9]+$")] | None = None
-    evidence: Evidence
+    target: str | None = None
+    evidence: list[str] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ProgressEntry:
-        _done_is_complete(self.status, self.percent)
+    def __post_init__(self) -> None:
+        _Entry.__post_init__(self)
+        _check_progress(self.status, self.percent, self.target)
         if self.value is not None and self.target is None:
             raise ValueError("a value needs the target it counts towards")
-        return self
 
 
+@model
 class CorrectionEntry(_Entry):
     """Supersedes an earlier entry: its fields replace the earlier ones, or
     ``void`` withdraws the earlier entry altogether.
@@ -315,25 +409,56 @@ class CorrectionEntry(_Entry):
     """
 
     kind: Literal[EntryKind.CORRECTION]
-    supersedes: EntryId
-    reason: Text
+    supersedes: str
+    reason: str
     void: bool = False
     # The fields a correction may change (None: unchanged).
     fact_date: dt.date | None = None
     status: Status | None = None
-    percent: Percent | None = None
+    percent: int | None = None
     value: float | None = None
-    target: Annotated[str, Field(pattern=r"^t[0-9]+$")] | None = None
-    evidence: list[Text] | None = None
+    target: str | None = None
+    evidence: list[str] | None = None
     role: Role | None = None
     due: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CorrectionEntry:
-        _done_is_complete(self.status, self.percent)
-        return self
+    def __post_init__(self) -> None:
+        _Entry.__post_init__(self)
+        _pattern(self.supersedes, ENTRY_ID, "entry id")
+        _check_progress(self.status, self.percent, self.target)
 
 
 Entry = AssignEntry | UnassignEntry | ProgressEntry | CorrectionEntry
-LedgerEntry = Annotated[Entry, Field(discriminator="kind")]
-"""One ledger entry as read from the file: the ``kind`` field picks the model."""
+ENTRY_CLASSES: dict[str, type[Entry]] = {
+    EntryKind.ASSIGN.value: AssignEntry,
+    EntryKind.UNASSIGN.value: UnassignEntry,
+    EntryKind.PROGRESS.value: ProgressEntry,
+    EntryKind.CORRECTION.value: CorrectionEntry,
+}
+
+
+# --------------------------------------------------------------------------
+
+
+def plain(value: Any, *, drop_empty: bool = True) -> Any:
+    """Any of these objects as JSON-ready data: dates as ISO text, enums as
+    their values; None and empty fields left out unless ``drop_empty`` is off."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        for spec in dataclasses.fields(value):
+            item = plain(getattr(value, spec.name), drop_empty=drop_empty)
+            if drop_empty and item in (None, [], {}):
+                continue
+            out[spec.name] = item
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(item, drop_empty=drop_empty) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item, drop_empty=drop_empty) for key, item in value.items()}
+    return value

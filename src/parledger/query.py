@@ -11,11 +11,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from parledger.errors import UsageError
-from parledger.models import (
-    Index,
-    Node,
-    NodeKind,
-)
+from parledger.models import Index, Node, NodeKind, plain
 from parledger.names import Resolver, closest, fold
 from parledger.outline import Obligation, Outline
 from parledger.workspace import Workspace
@@ -105,7 +101,7 @@ def task_record(outline: Outline, node: Node) -> Record:
         "leads": list(node.leads),
         "refs": [link.number for link in node.footnotes],
         "documents": outline.documents_of(node),
-        "targets": [t.model_dump(mode="json", exclude_none=True) for t in node.targets],
+        "targets": [plain(t) for t in node.targets],
         "cadence": node.cadence.value if node.cadence else None,
         "cadence_quote": node.cadence_quote,
         "mode": node.mode.value,
@@ -131,10 +127,7 @@ def task_detail(workspace: Workspace, node_id: str) -> Record:
         if link.number in by_number
     ]
     record["document_details"] = [
-        documents[doc].model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        | {"id": doc}
-        for doc in record["documents"]
-        if doc in documents
+        plain(documents[doc]) | {"id": doc} for doc in record["documents"] if doc in documents
     ]
     record["owed_by"] = [obligation_record(outline, ob) for ob in outline.owing(node.id)]
     record["children"] = [n.id for n in workspace.directive.outline if n.parent == node.id]

@@ -14,7 +14,7 @@ from typing import Any
 from parledger import labels
 from parledger.dates import display
 from parledger.labels import Lang
-from parledger.models import Dimension, Index
+from parledger.models import Dimension, Index, plain
 from parledger.status import Category, Scope, completion, rows
 from parledger.workspace import Workspace
 
@@ -69,7 +69,7 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
             "due": window.due.isoformat(),
         },
         "as_of": scope.cutoff(today).isoformat(),
-        "baseline": [b.model_dump(mode="json") for b in meta.baseline],
+        "baseline": [plain(b) for b in meta.baseline],
         "rollups": [*by_index, *by_dimension],
         "total": _rollup("total", "all", selected),
         "stale": [

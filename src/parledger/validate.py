@@ -8,23 +8,24 @@ person fixing a hand-edited file sees all of them in one run, each as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from parledger import ledger, yamlio
+from parledger import ledger, schema, yamlio
 from parledger.errors import Problem
 from parledger.models import CorrectionEntry, Directive, Node, NodeKind, ProgressEntry, Registry
 from parledger.names import fold
 from parledger.outline import Outline
 from parledger.workspace import Location, Workspace
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
+# pydantic's error types (for models and for dataclasses) → our codes.
 _PYDANTIC_CODES = {
     "missing": "missing-field",
+    "missing_keyword_argument": "missing-field",
     "extra_forbidden": "unknown-field",
+    "unexpected_keyword_argument": "unknown-field",
 }
 
 
@@ -33,8 +34,8 @@ def check(location: Location) -> tuple[Workspace | None, list[Problem]]:
     problems: list[Problem] = []
     registry_file = _load(location.registry_path, problems)
     directive_file = _load(location.directive_path, problems)
-    registry = _model(Registry, registry_file, problems)
-    directive = _model(Directive, directive_file, problems)
+    registry = _model(schema.registry, registry_file, problems)
+    directive = _model(schema.directive, directive_file, problems)
     if registry is not None and registry_file is not None:
         problems += registry_problems(registry, registry_file)
     if (
@@ -64,15 +65,17 @@ def _load(path: Any, problems: list[Problem]) -> yamlio.Loaded | None:
         return None
 
 
-def _model(model: type[M], loaded: yamlio.Loaded | None, problems: list[Problem]) -> M | None:
+def _model(
+    build: Callable[[Any], M], loaded: yamlio.Loaded | None, problems: list[Problem]
+) -> M | None:
     if loaded is None:
         return None
     if loaded.data is None:
         problems.append(Problem(str(loaded.path), 1, 1, "empty-file", "the file holds no data"))
         return None
     try:
-        return model.model_validate(loaded.data)
-    except ValidationError as exc:
+        return build(loaded.data)
+    except schema.ValidationError as exc:
         for error in exc.errors():
             problems.append(_schema_problem(loaded, error))
         return None
@@ -83,9 +86,9 @@ def _schema_problem(loaded: yamlio.Loaded, error: Any) -> Problem:
     line, col = loaded.position(loc)
     where = _dotted(loc)
     code = _PYDANTIC_CODES.get(error["type"], "invalid-value")
-    if error["type"] == "extra_forbidden":
+    if code == "unknown-field":
         message = f"unknown field '{loc[-1]}' (not part of the format; check its spelling)"
-    elif error["type"] == "missing":
+    elif code == "missing-field":
         message = f"{where}: required field missing"
     else:
         message = f"{where}: {error['msg']}"
