@@ -16,6 +16,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "directive_2024.txt"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test gets its own cache folder: none reads another's, or the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("PARLEDGER_CACHE_DIR", str(folder))
+    monkeypatch.delenv("PARLEDGER_NO_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture
 def workspace_dir(tmp_path: Path) -> Path:
     """A writable copy of the bundled workspace."""

@@ -10,7 +10,6 @@ into the state of each task.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import getpass
 import os
@@ -23,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parledger import journal, schema, yamlio
+from parledger import journal, yamlio
 from parledger.dates import parse_date, parse_fact_date
 from parledger.docref import normalise_evidence
 from parledger.errors import Problem, UsageError
+from parledger.fold import effective, root_of
 from parledger.models import (
     AssignEntry,
-    CorrectionEntry,
     Entry,
     EntryKind,
     Node,
@@ -67,9 +66,30 @@ def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
     if not path.exists():
         return LoadedLedger(), []
     try:
-        loaded = yamlio.load(path)
+        loaded = read(path)
     except yamlio.YamlLoadError as exc:
         return LoadedLedger(), [exc.problem]
+    return validate_entries(loaded)
+
+
+def read(path: Path, text: str | None = None) -> yamlio.Loaded:
+    """The ledger's data with positions: the fast reader for the format
+    parledger writes, the full YAML loader for anything else."""
+    if text is None:
+        text = yamlio.read_text(path)
+    try:
+        entries, positions = journal.parse(text)
+    except (journal.NotCanonical, ValueError):
+        return yamlio.load(path)
+    return yamlio.Loaded(path=path, data=entries or None, positions=positions)
+
+
+def validate_entries(loaded: yamlio.Loaded) -> tuple[LoadedLedger, list[Problem]]:
+    """Validate each entry on its own, so every bad entry is reported."""
+    from parledger import schema
+    from parledger.schema import ValidationError
+
+    path = loaded.path
     result = LoadedLedger(loaded=loaded)
     if loaded.data is None:  # only the header comment: no entries yet
         return result, []
@@ -81,7 +101,7 @@ def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
     for index, raw in enumerate(loaded.data):
         try:
             entry = schema.entry(raw)
-        except schema.ValidationError as exc:
+        except ValidationError as exc:
             for error in exc.errors():
                 loc = (index, *(p for p in error["loc"] if not _is_branch(p)))
                 line, col = loaded.position(loc)
@@ -107,63 +127,6 @@ def _entry_message(raw: Any, error: Any) -> str:
     if error["type"] in ("missing", "missing_keyword_argument"):
         return f"entry {entry_id}: required field '{where}' missing"
     return f"entry {entry_id}: {where}: {error['msg']}"
-
-
-# -- replay --------------------------------------------------------------
-
-
-_CORRECTABLE = {
-    "fact_date": "date",
-    "note": "note",
-    "status": "status",
-    "percent": "percent",
-    "value": "value",
-    "target": "target",
-    "evidence": "evidence",
-    "role": "role",
-    "due": "due",
-}
-
-
-def effective(entries: Sequence[Entry]) -> list[Entry]:
-    """Facts as they stand: each correction applied to the entry it supersedes
-    (following chains of corrections), withdrawn entries left out.  Order is
-    the file's; corrections themselves are not facts and are not returned."""
-    by_id = {entry.id: entry for entry in entries}
-    current: dict[str, Entry] = {e.id: e for e in entries if not isinstance(e, CorrectionEntry)}
-    void: set[str] = set()
-    for entry in entries:
-        if not isinstance(entry, CorrectionEntry):
-            continue
-        root = root_of(entry.supersedes, by_id)
-        if root is None or root not in current:
-            continue  # validate reports it; replay ignores it
-        if entry.void:
-            void.add(root)
-            continue
-        changes = {
-            target_field: getattr(entry, source)
-            for source, target_field in _CORRECTABLE.items()
-            if getattr(entry, source) is not None and target_field in _field_names(current[root])
-        }
-        current[root] = dataclasses.replace(current[root], **changes)
-    return [current[e.id] for e in entries if e.id in current and e.id not in void]
-
-
-def _field_names(entry: Entry) -> set[str]:
-    return {spec.name for spec in dataclasses.fields(entry)}
-
-
-def root_of(entry_id: str, by_id: dict[str, Entry]) -> str | None:
-    """The fact an entry id finally refers to, through chains of corrections."""
-    seen: set[str] = set()
-    current = by_id.get(entry_id)
-    while isinstance(current, CorrectionEntry):
-        if current.id in seen:
-            return None  # a cycle can only come from hand edits
-        seen.add(current.id)
-        current = by_id.get(current.supersedes)
-    return current.id if current is not None else None
 
 
 # -- writing -------------------------------------------------------------
@@ -478,11 +441,17 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
     final: dict[str, Entry] = {}
 
     def build(current: bytes) -> str:
-        taken = set(_ID_LINE.findall(current))
-        entry_id = new_entry_id(lambda candidate: candidate.encode() in taken)
+        # Ids known from the load, and those others appended since: only the
+        # new bytes are scanned, so a write costs the same at any size.
+        start = workspace.ledger_length if len(current) >= workspace.ledger_length else 0
+        appended = {found.decode() for found in _ID_LINE.findall(current, start)}
+        taken = workspace.ids | appended
+        entry_id = new_entry_id(lambda candidate: candidate in taken)
         raw = {"id": entry_id} | entry
         text = journal.format_entry(raw)
         # Validate exactly what will be on disk, read back as the loader reads it.
+        from parledger import schema
+
         final["entry"] = schema.entry(yamlio.parse(text)[0])
         return text
 

@@ -21,22 +21,17 @@ entry.  Continuous tasks (thường xuyên) without one are never overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from parledger.ledger import effective
+from parledger.fold import Pair
 from parledger.models import (
-    AssignEntry,
     Cadence,
     Dimension,
-    Entry,
     Index,
-    ProgressEntry,
     Role,
     Status,
-    UnassignEntry,
 )
 from parledger.outline import Outline, RoleKind
 from parledger.outline import Role as DirectiveRole
@@ -110,67 +105,53 @@ def states(
     scope = scope or Scope(as_of=as_of)
     cutoff = scope.cutoff(today)
     window = scope.window(today)
-    reported: set[tuple[str, str]] = set()
-    facts = sorted(
-        (entry for entry in effective(workspace.entries) if entry.date <= cutoff),
-        key=lambda entry: entry.date,  # stable: equal dates keep file order
-    )
-    owed = _obligations(outline, facts)
-    for entry in facts:
-        if isinstance(entry, ProgressEntry) and entry.agency is not None:
-            state = owed.get((entry.task, entry.agency))
-            if state is not None:
-                _apply_progress(state, entry)
-                if window.contains(entry.date):
-                    reported.add((entry.task, entry.agency))
-    for key, state in owed.items():
-        state.category = categorise(state, cutoff)
-        state.stale = (
-            state.continuous and state.status is not Status.NOT_APPLICABLE and key not in reported
-        )
-    order = _order(outline)
-    return sorted(owed.values(), key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
+    folded = workspace.fold(cutoff)
+    # A report counts for the period if it falls inside it: the latest report
+    # up to the period's end must not be older than the period's start.
+    reports = folded if window.end >= cutoff else workspace.fold(window.end)
+    start = window.start.toordinal()
 
-
-def _obligations(outline: Outline, facts: Sequence[Entry]) -> dict[tuple[str, str], TaskState]:
     def continuous(task: str) -> bool:
         node = outline.nodes.get(task)
         return node is not None and node.cadence is Cadence.CONTINUOUS
 
-    owed: dict[tuple[str, str], TaskState] = {}
+    owed: dict[Pair, TaskState] = {}
     for ob in outline.obligations():
         owed[(ob.task, ob.agency)] = TaskState(
-            task=ob.task,
-            agency=ob.agency,
-            directive_roles=ob.roles,
-            continuous=continuous(ob.task),
+            task=ob.task, agency=ob.agency, directive_roles=ob.roles, continuous=continuous(ob.task)
         )
-    for entry in facts:
-        if not isinstance(entry, AssignEntry | UnassignEntry):
+    for pair, (_, _, present, dropped, role, due, entry_id) in folded.assignments.items():
+        if not present:
+            owed.pop(pair, None)
             continue
-        agencies = [entry.agency] if entry.agency else outline.members(entry.group or "")
-        for agency in agencies:
-            key = (entry.task, agency)
-            if isinstance(entry, UnassignEntry):
-                owed.pop(key, None)
-                continue
-            state = owed.setdefault(
-                key, TaskState(task=entry.task, agency=agency, continuous=continuous(entry.task))
+        state = owed.get(pair) if not dropped else None
+        if state is None:
+            state = owed[pair] = TaskState(
+                task=pair[0], agency=pair[1], continuous=continuous(pair[0])
             )
-            state.ledger_role = entry.role
-            state.assigned_in = entry.id
-            state.due = entry.due if entry.due is not None else state.due
-    return owed
-
-
-def _apply_progress(state: TaskState, entry: ProgressEntry) -> None:
-    state.status = entry.status
-    state.percent = entry.percent
-    if entry.value is not None:
-        state.value, state.target = entry.value, entry.target
-    state.last_update = entry.date
-    state.evidence = list(entry.evidence)
-    state.entry = entry.id
+        state.ledger_role = Role(role) if role else None
+        state.assigned_in = entry_id
+        state.due = dt.date.fromordinal(due) if due else None
+    for pair, state in owed.items():
+        progress = folded.progress.get(pair)
+        if progress is not None:
+            day, _, status, percent, evidence, entry_id = progress
+            state.status = Status(status)
+            state.percent = percent
+            state.last_update = dt.date.fromordinal(day)
+            state.evidence = list(evidence)
+            state.entry = entry_id
+        value = folded.values.get(pair)
+        if value is not None:
+            state.value, state.target = value[2], value[3]
+        state.category = categorise(state, cutoff)
+        last_report = reports.progress.get(pair)
+        reported = last_report is not None and last_report[0] >= start
+        state.stale = (
+            state.continuous and state.status is not Status.NOT_APPLICABLE and not reported
+        )
+    order = _order(outline)
+    return sorted(owed.values(), key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
 
 
 def categorise(state: TaskState, today: dt.date) -> Category:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from parledger import ledger, schema, yamlio
 from parledger.errors import Problem
+from parledger.fold import root_of
 from parledger.models import CorrectionEntry, Directive, Node, NodeKind, ProgressEntry, Registry
 from parledger.names import fold
 from parledger.outline import Outline
@@ -452,7 +453,7 @@ def ledger_crossref_problems(
                     "unknown-entry",
                     f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger",
                 )
-            elif ledger.root_of(entry.id, by_id) is None:
+            elif root_of(entry.id, by_id) is None:
                 add(
                     number,
                     "supersedes",

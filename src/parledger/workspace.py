@@ -7,15 +7,20 @@ package (read-only).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parledger.errors import Problem, ProblemsError, UsageError
 from parledger.models import Directive, Entry, Registry
+
+if TYPE_CHECKING:
+    from parledger.fold import Fold
 
 ENV_VAR = "PARLEDGER_DATA"
 REGISTRY_FILE = "agencies.yaml"
@@ -101,18 +106,90 @@ def _explicit(folder: Path, source: Source) -> Location:
     return Location(folder, source)
 
 
-@dataclass(frozen=True)
 class Workspace:
-    """A loaded, validated workspace."""
+    """A loaded, validated workspace.
 
-    location: Location
-    directive: Directive
-    registry: Registry
-    entries: list[Entry] = field(default_factory=list)
+    The ledger's entries are read only when a command needs them (history,
+    a correction, a replay ``--as-of`` an earlier day): what most commands
+    need is the fold of the entries, which a cached workspace has at hand.
+    """
+
+    def __init__(
+        self,
+        location: Location,
+        directive: Directive,
+        registry: Registry,
+        entries: list[Entry] | None = None,
+        *,
+        read_entries: Callable[[], list[Entry]] | None = None,
+        folded: Fold | None = None,
+        ids: set[str] | None = None,
+        ledger_length: int = 0,
+    ) -> None:
+        self.location = location
+        self.directive = directive
+        self.registry = registry
+        self._entries = entries
+        self._read_entries = read_entries
+        self._folded = folded
+        self._ids = ids
+        self.ledger_length = ledger_length  # bytes of the ledger this workspace has read
+
+    @property
+    def entries(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = self._read_entries() if self._read_entries else []
+        return self._entries
+
+    @property
+    def ids(self) -> set[str]:
+        """Every entry id in the ledger as read."""
+        if self._ids is None:
+            self._ids = {entry.id for entry in self.entries}
+        return self._ids
+
+    def fold_all(self) -> Fold:
+        """Every fact in the ledger, folded."""
+        if self._folded is None:
+            self.refold()
+        assert self._folded is not None
+        return self._folded
+
+    def refold(self) -> None:
+        """Fold the facts again from the entries (after one changed an earlier fact)."""
+        from parledger.fold import effective, fold
+        from parledger.outline import Outline
+
+        members = Outline(self.directive, self.registry).members
+        self._folded = fold(effective(self.entries), members)
+
+    def fold(self, cutoff: dt.date) -> Fold:
+        """The ledger's facts up to ``cutoff`` (corrections applied), folded."""
+        everything = self.fold_all()
+        if cutoff.toordinal() >= everything.max_date:
+            return everything
+        from parledger.fold import effective, fold
+        from parledger.outline import Outline
+
+        members = Outline(self.directive, self.registry).members
+        return fold(effective(self.entries), members, cutoff=cutoff)
 
 
-def load(location: Location) -> Workspace:
-    """Load and validate; raise ProblemsError with every problem found."""
+def load(location: Location, *, use_cache: bool = True) -> Workspace:
+    """Load and validate; raise ProblemsError with every problem found.
+
+    Through the cache when it is on (see :mod:`parledger.cache`): a workspace
+    whose bytes were validated before is not validated again.
+    """
+    if use_cache:
+        from parledger.cached import load as load_cached
+
+        return load_cached(location)
+    return load_checked(location)
+
+
+def load_checked(location: Location) -> Workspace:
+    """Read and validate every file in full, without the cache."""
     from parledger.validate import check
 
     workspace, problems = check(location)

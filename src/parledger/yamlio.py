@@ -190,7 +190,12 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, float):
         return float(value)
     if isinstance(value, dt.datetime):
-        return dt.datetime(*value.timetuple()[:6])
+        # A plain datetime in UTC when the text gave a zone; naive otherwise.
+        plain = dt.datetime(*value.timetuple()[:6], value.microsecond)
+        if value.tzinfo is None:
+            return plain
+        offset = value.utcoffset() or dt.timedelta(0)
+        return (plain - offset).replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
         return dt.date(value.year, value.month, value.day)
     # A TaggedScalar with a plain tag (``!!str 5``): its text is the value.

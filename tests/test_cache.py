@@ -1,0 +1,225 @@
+"""The cache changes how fast answers come, never what they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parledger import cache, journal
+from parledger.errors import ParledgerError
+from parledger.status import Scope, rows
+from parledger.workspace import Location, Source, bundled_root, load
+from tests.conftest import ROOT, Invoke
+
+SCENARIO = ROOT / "tests" / "data" / "scenario" / "ledger_2024.yaml"
+
+READ_COMMANDS = [
+    ["status", "--as-of", "2024-11-15", "-f", "json"],
+    ["status", "-a", "SNV", "--as-of", "2024-11-15", "-f", "json"],
+    ["status", "-a", "VP UBND tỉnh", "--as-of", "2024-08-01", "-f", "json"],
+    ["status", "-a", "Văn Lâm", "-f", "json"],
+    ["report", "--period", "2024-Q3", "-f", "json"],
+    ["report", "--period", "2024", "-f", "json"],
+    ["history", "-f", "json"],
+    ["tasks", "-f", "json"],
+    ["agencies", "-f", "json"],
+    ["refs", "-f", "json"],
+    ["show", "I.1.3", "-f", "json"],
+    ["export", "-f", "jsonl", "--view", "status", "--as-of", "2024-11-15"],
+    ["validate"],
+]
+
+
+@pytest.fixture
+def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "scenario"
+    shutil.copytree(bundled_root(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(SCENARIO, folder / "ledger_2024.yaml")
+    monkeypatch.setenv("PARLEDGER_DATA", str(folder))
+    return folder
+
+
+def _outputs(cli: Invoke) -> list[tuple[int, bytes]]:
+    return [(r.exit_code, r.stdout_bytes) for r in (cli(*args) for args in READ_COMMANDS)]
+
+
+def test_every_read_command_gives_the_same_output_with_and_without_cache(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+) -> None:
+    monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+    uncached = _outputs(cli)
+    assert not any(private_cache.iterdir())  # off means off
+    monkeypatch.delenv("PARLEDGER_NO_CACHE")
+    cold = _outputs(cli)
+    assert any(private_cache.iterdir())
+    warm = _outputs(cli)
+    assert uncached == cold == warm
+    assert all(code == 0 for code, _ in uncached)
+
+
+def test_appended_entries_are_seen_and_folded(cli: Invoke, scenario: Path) -> None:
+    before = cli("status", "-a", "STP", "-f", "json").stdout
+    assert (
+        cli("record", "I.1.1", "-a", "STP", "--status", "done", "--date", "2024-06-01").exit_code
+        == 0
+    )
+    after = cli("status", "-a", "STP", "-f", "json").stdout
+    assert before != after and '"status": "done"' in after
+
+
+def test_a_change_in_the_middle_is_not_missed(cli: Invoke, scenario: Path) -> None:
+    cli("status", "-a", "SNV", "-f", "json")  # warm the cache
+    ledger = scenario / "ledger_2024.yaml"
+    text = ledger.read_text()
+    ledger.write_text(text.replace("percent: 60", "percent: 65", 1))  # same length, other bytes
+    row = next(
+        r for r in _json(cli("status", "-a", "SNV", "-f", "json").stdout) if r["task"] == "I.1.1"
+    )
+    assert row["percent"] == 70  # the correction still applies …
+    ledger.write_text(text.replace("  percent: 70\n", "  percent: 71\n", 1))
+    row = next(
+        r for r in _json(cli("status", "-a", "SNV", "-f", "json").stdout) if r["task"] == "I.1.1"
+    )
+    assert row["percent"] == 71  # … and a changed correction is read again
+
+
+def test_corrupt_or_foreign_cache_items_are_ignored(
+    cli: Invoke, scenario: Path, private_cache: Path
+) -> None:
+    expected = cli("status", "-a", "SNV", "-f", "json").stdout
+    items = list(private_cache.iterdir())
+    assert items
+    for index, item in enumerate(items):
+        damage = [b"", b"garbage", item.read_bytes()[: len(item.read_bytes()) // 2]][index % 3]
+        item.write_bytes(damage)
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
+    for item in private_cache.iterdir():
+        item.write_bytes(cache.FORMAT.encode() + b"\n" + b"not a pickle")
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
+
+
+def test_an_unwritable_cache_folder_is_no_error(
+    cli: Invoke, scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("PARLEDGER_CACHE_DIR", str(blocker / "cache"))
+    result = cli("status", "-a", "SNV")
+    assert result.exit_code == 0
+
+
+def test_cache_lives_outside_the_workspace(cli: Invoke, scenario: Path) -> None:
+    before = sorted(p.name for p in scenario.iterdir())
+    cli("status")
+    assert sorted(p.name for p in scenario.iterdir()) == before
+
+
+def _json(text: str) -> list[dict[str, object]]:
+    import json
+
+    data = json.loads(text)
+    assert isinstance(data, list)
+    return data
+
+
+# -- property: random edits between runs never make cached answers differ ----------
+
+ENTRY_TEMPLATES = [
+    {
+        "kind": "progress",
+        "task": "I.1.1",
+        "agency": "so-noi-vu",
+        "status": "in_progress",
+        "percent": 40,
+    },
+    {"kind": "progress", "task": "I.1.2", "agency": "so-tu-phap", "status": "done", "percent": 100},
+    {
+        "kind": "assign",
+        "task": "III.3.14",
+        "group": "ubnd-cap-huyen",
+        "role": "support",
+        "due": "2024-10-01",
+    },
+    {"kind": "unassign", "task": "I.1.1", "agency": "so-y-te", "reason": "Không thuộc lĩnh vực"},
+    {"kind": "progress", "task": "III.3.14", "agency": "ubnd-huyen-van-lam", "status": "blocked"},
+    {"kind": "progress", "task": "I.1.9", "agency": "vp-ubnd-tinh", "status": "done"},
+]
+
+Edit = tuple[str, int, int]
+
+
+def _entry_text(template: int, day: int, serial: int) -> str:
+    raw = dict(ENTRY_TEMPLATES[template])
+    for key in ("due",):
+        if key in raw:
+            raw[key] = dt.date.fromisoformat(str(raw[key]))
+    raw |= {
+        "id": f"e-{serial:012x}",
+        "date": dt.date(2024, 6, 1) + dt.timedelta(days=day),
+        "recorded": dt.datetime(2024, 12, 1, tzinfo=dt.UTC),
+        "by": "Kiểm thử",
+    }
+    return journal.format_entry(raw)
+
+
+edits = st.lists(
+    st.tuples(
+        st.sampled_from(["append", "append", "append", "truncate", "flip", "appendbad"]),
+        st.integers(0, len(ENTRY_TEMPLATES) - 1),
+        st.integers(0, 400),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _answer(location: Location, *, cached: bool) -> object:
+    try:
+        workspace = load(location, use_cache=cached)
+    except ParledgerError as exc:
+        return ("error", type(exc).__name__)
+    scope = Scope(as_of=dt.date(2025, 3, 1))
+    return (
+        rows(workspace, scope),
+        rows(workspace, Scope(as_of=dt.date(2024, 8, 1))),
+        sorted(entry.id for entry in workspace.entries),
+    )
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rounds=st.lists(edits, min_size=1, max_size=3))
+def test_cached_and_uncached_results_always_agree(
+    tmp_path_factory: pytest.TempPathFactory, rounds: list[list[Edit]]
+) -> None:
+    folder = tmp_path_factory.mktemp("ws")
+    for name in ("directive_2024.yaml", "agencies.yaml"):
+        shutil.copy(bundled_root() / name, folder / name)
+    ledger = folder / "ledger_2024.yaml"
+    shutil.copy(SCENARIO, ledger)
+    location = Location(folder, Source.OPTION)
+    serial = 1
+    for edits_round in rounds:
+        for action, template, number in edits_round:
+            data = ledger.read_bytes()
+            if action == "append":
+                ledger.write_bytes(data + _entry_text(template, number, serial).encode())
+                serial += 1
+            elif action == "appendbad":
+                ledger.write_bytes(data + b"- id: e-zzz\n  kind: nonsense\n")
+            elif action == "truncate":
+                ledger.write_bytes(data[: max(0, len(data) - number)])
+            elif action == "flip" and data:
+                position = number * 37 % len(data)
+                ledger.write_bytes(data[:position] + b"7" + data[position + 1 :])
+        assert _answer(location, cached=True) == _answer(location, cached=False)
+        # and once more, now that the cache holds this state
+        assert _answer(location, cached=True) == _answer(location, cached=False)
