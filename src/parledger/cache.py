@@ -69,5 +69,19 @@ def put(name: str, value: Any) -> None:
         where.mkdir(parents=True, exist_ok=True)
         body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(where / name, FORMAT.encode() + b"\n" + body)
+        _prune(where)
     except Exception:  # full disk, read-only home: run uncached
         return
+
+
+MAX_ITEMS = 200
+
+
+def _prune(where: Path) -> None:
+    """Keep the folder bounded: the least recently written items go first."""
+    items = list(where.iterdir())
+    if len(items) <= MAX_ITEMS:
+        return
+    items.sort(key=lambda item: item.stat().st_mtime_ns)
+    for item in items[: len(items) - MAX_ITEMS]:
+        item.unlink(missing_ok=True)

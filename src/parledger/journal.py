@@ -198,11 +198,12 @@ def _write_all(fd: int, data: bytes, path: Path) -> None:
 
 # -- reading ---------------------------------------------------------------------
 
-_INT = re.compile(r"^-?[0-9]+$")
-_FLOAT = re.compile(r"^-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
-_KEY = re.compile(r"^[a-z_]+$")
+_INT = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_KEY = re.compile(r"[a-z_]+")
+_UTC = dt.UTC
 
 
 class NotCanonical(Exception):
@@ -210,27 +211,66 @@ class NotCanonical(Exception):
 
 
 def _value(text: str) -> Any:
-    if text.startswith('"'):
+    """One scalar, read by its shape (the shapes :func:`yaml_scalar` writes)."""
+    first = text[:1]
+    if first == '"':
+        if "\\" not in text and text.endswith('"') and text.count('"') == 2:
+            return text[1:-1]  # nothing escaped: the text is the value
         value = json.loads(text)  # raises ValueError on anything but one string
         if not isinstance(value, str):
             raise NotCanonical(text)
         return value
-    if _DATE.match(text):
-        return dt.date.fromisoformat(text)
-    if _STAMP.match(text):
-        return dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=dt.UTC)
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
-    if text in ("true", "false"):
+    if first.isdigit() or first == "-":
+        if len(text) == 10 and _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+        if len(text) == 20 and _STAMP.fullmatch(text):
+            return dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=_UTC)
+        if _INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.fullmatch(text):
+            return float(text)
+        raise NotCanonical(text)
+    if text == "true" or text == "false":
         return text == "true"
     if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
         return text
     raise NotCanonical(text)
 
 
-def parse(text: str) -> tuple[list[dict[str, Any]], dict[tuple[str | int, ...], tuple[int, int]]]:
+class Positions:
+    """Where each entry, key and list item of a parsed ledger stands.
+
+    Only the line of each entry is kept; a key's line is found when a
+    problem needs it, by reading that entry's lines again.  A ledger of
+    100,000 entries would otherwise hold a million positions it never uses.
+    """
+
+    def __init__(self, lines: list[str], starts: list[int], first_line: int = 1) -> None:
+        self.lines = lines
+        self.starts = starts  # 0-based line index of each entry
+        self.first_line = first_line
+
+    def position(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        if not path or not isinstance(path[0], int) or not 0 <= path[0] < len(self.starts):
+            return (self.first_line, 1)
+        index = path[0]
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines)
+        found = (start, 3)
+        if len(path) > 1 and isinstance(path[1], str):
+            prefix = f"{path[1]}:"
+            for number in range(start, end):
+                if self.lines[number][2:].startswith(prefix):
+                    found = (number, 3)
+                    if len(path) > 2 and isinstance(path[2], int):
+                        item = number + 1 + path[2]
+                        if item < end and self.lines[item].startswith("  - "):
+                            found = (item, 5)
+                    break
+        return (found[0] + self.first_line, found[1])
+
+
+def parse(text: str, *, first_line: int = 1) -> tuple[list[dict[str, Any]], Positions]:
     """Read a ledger written the way :func:`format_entry` writes it.
 
     Many times faster than a general YAML parser: one pass over the lines,
@@ -238,43 +278,52 @@ def parse(text: str) -> tuple[list[dict[str, Any]], dict[tuple[str | int, ...], 
     in another YAML style, CRLF line ends, flow collections) raises
     NotCanonical, and the caller reads the file with the full YAML loader
     instead; what this accepts, that loader reads to the same data.
-
-    Returns the entries and the 1-based (line, column) of each entry, key and
-    list item, keyed like :class:`parledger.yamlio.Loaded` positions.
     """
+    lines = text.split("\n")
     entries: list[dict[str, Any]] = []
-    positions: dict[tuple[str | int, ...], tuple[int, int]] = {(): (1, 1)}
-    current: dict[str, Any] | None = None
+    starts: list[int] = []
+    current: dict[str, Any] = {}
     items: list[Any] | None = None
-    list_key = ""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line or line.startswith("#"):
+    append_entry = entries.append
+    append_start = starts.append
+    seen: dict[str, Any] = {}
+    for number, line in enumerate(lines):
+        if not line or line[0] == "#":
             items = None
             continue
-        if line.startswith("  - ") and items is not None:
-            index = len(entries) - 1
-            positions[(index, list_key, len(items))] = (number, 5)
-            items.append(_value(line[4:]))
-            continue
-        if line.startswith("- "):
+        if line[0] == "-":
+            if line[:2] != "- ":
+                raise NotCanonical(f"line {number + 1}")
             current = {}
-            entries.append(current)
-            positions[(len(entries) - 1,)] = (number, 3)
-            body = line[2:]
-        elif line.startswith("  ") and current is not None:
-            body = line[2:]
-        else:
-            raise NotCanonical(f"line {number}")
-        key, sep, rest = body.partition(":")
-        if not sep or not _KEY.match(key) or key in current:
-            raise NotCanonical(f"line {number}")
-        positions[(len(entries) - 1, key)] = (number, 3)
-        if rest == "":
-            items = current[key] = []
-            list_key = key
-        elif rest.startswith(" ") and rest[1:].strip() == rest[1:]:
+            append_entry(current)
+            append_start(number)
             items = None
-            current[key] = _value(rest[1:])
+            body = line[2:]
+        elif line[:2] == "  " and entries:
+            if line[2:4] == "- ":
+                if items is None:
+                    raise NotCanonical(f"line {number + 1}")
+                items.append(_value(line[4:]))
+                continue
+            body = line[2:]
         else:
-            raise NotCanonical(f"line {number}")
-    return entries, positions
+            raise NotCanonical(f"line {number + 1}")
+        key, sep, rest = body.partition(": ")
+        if not sep:
+            if body[-1:] != ":" or key != body:
+                raise NotCanonical(f"line {number + 1}")
+            key = body[:-1]
+            if not _KEY.fullmatch(key) or key in current:
+                raise NotCanonical(f"line {number + 1}")
+            items = current[key] = []
+            continue
+        if not _KEY.fullmatch(key) or key in current or rest != rest.strip() or not rest:
+            raise NotCanonical(f"line {number + 1}")
+        items = None
+        value = seen.get(rest)
+        if value is None:
+            # Ids of agencies and tasks, statuses, dates, names repeat all
+            # through a ledger: read each distinct text once.
+            value = seen[rest] = _value(rest)
+        current[key] = value
+    return entries, Positions(lines, starts, first_line)

@@ -14,7 +14,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from parledger.models import Directive, Entry, Registry
 
-__all__ = ["ValidationError", "directive", "entry", "registry"]
+__all__ = ["ValidationError", "directive", "entries", "entry", "registry"]
 
 T = TypeVar("T")
 
@@ -40,4 +40,10 @@ LedgerEntry = Annotated[Entry, Field(discriminator="kind")]
 
 def entry(data: Any) -> Entry:
     result: Entry = _adapter(LedgerEntry).validate_python(data)
+    return result
+
+
+def entries(data: Any) -> list[Entry]:
+    """A whole list of entries at once; raises on the first bad one's list."""
+    result: list[Entry] = _adapter(list[LedgerEntry]).validate_python(data)
     return result

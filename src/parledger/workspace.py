@@ -123,8 +123,6 @@ class Workspace:
         *,
         read_entries: Callable[[], list[Entry]] | None = None,
         folded: Fold | None = None,
-        ids: set[str] | None = None,
-        ledger_length: int = 0,
     ) -> None:
         self.location = location
         self.directive = directive
@@ -132,21 +130,12 @@ class Workspace:
         self._entries = entries
         self._read_entries = read_entries
         self._folded = folded
-        self._ids = ids
-        self.ledger_length = ledger_length  # bytes of the ledger this workspace has read
 
     @property
     def entries(self) -> list[Entry]:
         if self._entries is None:
             self._entries = self._read_entries() if self._read_entries else []
         return self._entries
-
-    @property
-    def ids(self) -> set[str]:
-        """Every entry id in the ledger as read."""
-        if self._ids is None:
-            self._ids = {entry.id for entry in self.entries}
-        return self._ids
 
     def fold_all(self) -> Fold:
         """Every fact in the ledger, folded."""

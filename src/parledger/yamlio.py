@@ -41,6 +41,8 @@ class Loaded:
     path: Path
     data: Any
     positions: dict[YamlPath, Position] = field(default_factory=dict)
+    # A reader that finds positions on demand instead of listing them all.
+    locate: Callable[[YamlPath], Position] | None = None
 
     def position(self, path: YamlPath) -> Position:
         """The position of ``path``, or of its nearest ancestor that has one.
@@ -48,6 +50,8 @@ class Loaded:
         A missing field has no position of its own; the mapping that lacks it
         is the place a person has to look.
         """
+        if self.locate is not None:
+            return self.locate(tuple(path))
         probe = tuple(path)
         while probe:
             if probe in self.positions:
@@ -86,7 +90,9 @@ def read_text(path: Path) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlLoadError(Problem(str(path), line, col, "encoding", LEGACY_HINT)) from None
-    return unicodedata.normalize("NFC", text)
+    # The check is much faster than the normalisation, and nearly every
+    # file is already NFC.
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _round_trip_loader() -> Any:
