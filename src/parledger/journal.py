@@ -156,7 +156,7 @@ def _read_all(fd: int) -> bytes:
             break
         chunks.append(chunk)
         offset += len(chunk)
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _check_unchanged(fd: int, path: Path, before: os.stat_result, length: int) -> None:

@@ -130,29 +130,32 @@ class Outline:
         return self._obligations
 
     def _derive(self) -> list[Obligation]:
-        out: list[Obligation] = []
-        for node in self.items():
-            roles: dict[str, list[Role]] = defaultdict(list)
-            addressees, declared_in = self.addressees(node)
-            for addressee in addressees:
-                if addressee.agency is not None:
-                    roles[addressee.agency].append(Role(RoleKind.ADDRESSEE, declared_in or node.id))
-                elif addressee.group is not None:
-                    for agency_id in self.members(addressee.group):
-                        roles[agency_id].append(
-                            Role(RoleKind.ADDRESSEE, declared_in or node.id, group=addressee.group)
-                        )
-            for named in node.paragraph_addressees:
-                targets = [named.agency] if named.agency else self.members(named.group or "")
-                for agency_id in targets:
+        return [ob for node in self.items() for ob in self.obligations_of(node)]
+
+    def obligations_of(self, node: Node) -> list[Obligation]:
+        """The (item, agency) pairs one item creates, in registry order."""
+        roles: dict[str, list[Role]] = defaultdict(list)
+        addressees, declared_in = self.addressees(node)
+        for addressee in addressees:
+            if addressee.agency is not None:
+                roles[addressee.agency].append(Role(RoleKind.ADDRESSEE, declared_in or node.id))
+            elif addressee.group is not None:
+                for agency_id in self.members(addressee.group):
                     roles[agency_id].append(
-                        Role(RoleKind.NAMED, node.id, group=named.group, paragraph=named.paragraph)
+                        Role(RoleKind.ADDRESSEE, declared_in or node.id, group=addressee.group)
                     )
-            for agency_id, declaring in self.leads(node):
-                roles[agency_id].append(Role(RoleKind.LEAD, declaring))
-            for agency_id in self._registry_order(roles):
-                out.append(Obligation(node.id, agency_id, tuple(roles[agency_id])))
-        return out
+        for named in node.paragraph_addressees:
+            targets = [named.agency] if named.agency else self.members(named.group or "")
+            for agency_id in targets:
+                roles[agency_id].append(
+                    Role(RoleKind.NAMED, node.id, group=named.group, paragraph=named.paragraph)
+                )
+        for agency_id, declaring in self.leads(node):
+            roles[agency_id].append(Role(RoleKind.LEAD, declaring))
+        return [
+            Obligation(node.id, agency_id, tuple(roles[agency_id]))
+            for agency_id in self._registry_order(roles)
+        ]
 
     def _registry_order(self, roles: dict[str, list[Role]]) -> list[str]:
         order = {agency_id: i for i, agency_id in enumerate(self.agencies)}

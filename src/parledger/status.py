@@ -176,9 +176,18 @@ def _order(outline: Outline) -> tuple[dict[str, int], dict[str, int]]:
     return tasks, agencies
 
 
-def owes(workspace: Workspace, task: str, agency: str) -> bool:
-    """Whether the agency owes the task today, directive and ledger together."""
-    return any(s.task == task and s.agency == agency for s in states(workspace))
+def owes(workspace: Workspace, task: str, agency: str, *, today: dt.date | None = None) -> bool:
+    """Whether the agency owes the task today, directive and ledger together.
+
+    The same answer as looking for the pair in :func:`states`, for one pair:
+    a command that writes one entry should not work out every task's state.
+    """
+    assignment = workspace.fold(today or dt.date.today()).assignments.get((task, agency))
+    if assignment is not None:
+        return assignment[2]  # the last assignment or release decides
+    outline = Outline(workspace.directive, workspace.registry)
+    node = outline.nodes.get(task)
+    return node is not None and any(ob.agency == agency for ob in outline.obligations_of(node))
 
 
 # -- records for tables and exports ----------------------------------------
