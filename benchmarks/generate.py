@@ -44,7 +44,8 @@ from parledger.outline import Outline
 COMMUNES = 139
 
 PROGRESS_START = dt.date(2024, 6, 1)
-PROGRESS_END = dt.date(2027, 12, 31)
+# Real ledgers hold no future facts: `record` refuses a --date after today.
+PROGRESS_END = dt.date(2026, 9, 30)
 ASSIGN_START = dt.date(2024, 5, 15)
 ASSIGN_END = dt.date(2024, 6, 1)
 
@@ -153,7 +154,7 @@ def add_communes(root: Path, registry: Registry) -> None:
     text = path.read_text(encoding="utf-8")
     marker = "\ngroups:\n"
     at = text.index(marker)
-    path.write_text(text[:at] + "\n" + commune_block(registry) + text[at:], encoding="utf-8")
+    path.write_text(text[:at] + commune_block(registry) + text[at:], encoding="utf-8")
 
 
 # -- the ledger ---------------------------------------------------------------

@@ -43,6 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GENERATOR = HERE / "generate.py"
 PARLEDGER = str(Path(sys.executable).parent / "parledger")
+PYCACHE = Path(tempfile.gettempdir()) / "parledger-bench" / "pycache"  # set from --work
 
 AGENCY = "Sở Nội vụ"
 STATUS = ["status", "--agency", AGENCY]
@@ -105,9 +106,17 @@ class Results:
 
 def base_env(cache: Path | None) -> dict[str, str]:
     """The caller's environment without anything that would pick another
-    workspace or switch the cache off; a fixed width so tables are the same."""
+    workspace or switch the cache off; a fixed width so tables are the same.
+
+    Bytecode is cached as in an installed package (pip compiles it): without
+    that, a sandbox's PYTHONDONTWRITEBYTECODE=1 would make every run compile
+    parledger's modules again.  The .pyc files go under the work folder, never
+    beside the sources.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEDGER_")}
     env["COLUMNS"] = "80"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env.pop("XDG_CACHE_HOME", None)
     if cache is not None:
         env["XDG_CACHE_HOME"] = str(cache)
@@ -515,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no parledger executable beside {sys.executable}")
     settings = Settings(args.work.resolve(), sizes, repeat, args.slow, args.slow_repeat)
     settings.work.mkdir(parents=True, exist_ok=True)
+    global PYCACHE
+    PYCACHE = settings.work / "pycache"
     results = Results(
         machine(),
         {"sizes": sizes, "repeat": repeat, "slow": args.slow, "slow_repeat": args.slow_repeat},

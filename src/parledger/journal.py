@@ -22,7 +22,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +203,7 @@ _FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _KEY = re.compile(r"[a-z_]+")
-_UTC = dt.UTC
+_SPACE = " \t\r"
 
 
 class NotCanonical(Exception):
@@ -224,7 +224,7 @@ def _value(text: str) -> Any:
         if len(text) == 10 and _DATE.fullmatch(text):
             return dt.date.fromisoformat(text)
         if len(text) == 20 and _STAMP.fullmatch(text):
-            return dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=_UTC)
+            return dt.datetime.fromisoformat(text)  # 'Z' reads as UTC
         if _INT.fullmatch(text):
             return int(text)
         if _FLOAT.fullmatch(text):
@@ -240,14 +240,14 @@ def _value(text: str) -> Any:
 class Positions:
     """Where each entry, key and list item of a parsed ledger stands.
 
-    Only the line of each entry is kept; a key's line is found when a
+    Only where each entry starts is kept; a key's line is found when a
     problem needs it, by reading that entry's lines again.  A ledger of
     100,000 entries would otherwise hold a million positions it never uses.
     """
 
-    def __init__(self, lines: list[str], starts: list[int], first_line: int = 1) -> None:
-        self.lines = lines
-        self.starts = starts  # 0-based line index of each entry
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self.text = text
+        self.starts = [found.start() for found in _ENTRY_START.finditer(text)]
         self.first_line = first_line
 
     def position(self, path: tuple[str | int, ...]) -> tuple[int, int]:
@@ -255,23 +255,53 @@ class Positions:
             return (self.first_line, 1)
         index = path[0]
         start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines)
-        found = (start, 3)
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
+        line = self.text.count("\n", 0, start) + self.first_line
+        lines = self.text[start:end].split("\n")
         if len(path) > 1 and isinstance(path[1], str):
             prefix = f"{path[1]}:"
-            for number in range(start, end):
-                if self.lines[number][2:].startswith(prefix):
-                    found = (number, 3)
-                    if len(path) > 2 and isinstance(path[2], int):
-                        item = number + 1 + path[2]
-                        if item < end and self.lines[item].startswith("  - "):
-                            found = (item, 5)
-                    break
-        return (found[0] + self.first_line, found[1])
+            for offset, text in enumerate(lines):
+                if text[2:].startswith(prefix):
+                    item = (
+                        offset + 1 + path[2] if len(path) > 2 and isinstance(path[2], int) else None
+                    )
+                    if item is not None and item < len(lines) and lines[item].startswith("  - "):
+                        return (line + item, 5)
+                    return (line + offset, 3)
+        return (line, 3)
+
+
+_ENTRY_START = re.compile(r"^- ", re.MULTILINE)
+_SEGMENT = 1 << 20  # characters split into lines at a time
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")``, a segment at a time: splitting the whole of a
+    large ledger at once would hold every line in memory together."""
+    start = 0
+    while True:
+        if len(text) - start <= _SEGMENT:
+            yield from text[start:].split("\n")
+            return
+        end = text.rfind("\n", start, start + _SEGMENT)
+        if end < 0:
+            end = text.find("\n", start + _SEGMENT)
+            if end < 0:
+                yield text[start:]
+                return
+        yield from text[start:end].split("\n")
+        start = end + 1
 
 
 def parse(text: str, *, first_line: int = 1) -> tuple[list[dict[str, Any]], Positions]:
-    """Read a ledger written the way :func:`format_entry` writes it.
+    """Read a ledger written the way :func:`format_entry` writes it; see
+    :func:`entries`.  Returns the entries and their positions."""
+    return list(entries(text)), Positions(text, first_line)
+
+
+def entries(text: str) -> Iterator[dict[str, Any]]:
+    """The entries of a ledger written the way :func:`format_entry` writes it,
+    one at a time (a caller may validate and drop them as they come).
 
     Many times faster than a general YAML parser: one pass over the lines,
     values read by their shape.  Anything it does not recognise (a hand edit
@@ -279,46 +309,50 @@ def parse(text: str, *, first_line: int = 1) -> tuple[list[dict[str, Any]], Posi
     NotCanonical, and the caller reads the file with the full YAML loader
     instead; what this accepts, that loader reads to the same data.
     """
-    lines = text.split("\n")
-    entries: list[dict[str, Any]] = []
-    starts: list[int] = []
-    current: dict[str, Any] = {}
+    current: dict[str, Any] | None = None
     items: list[Any] | None = None
-    append_entry = entries.append
-    append_start = starts.append
     seen: dict[str, Any] = {}
-    for number, line in enumerate(lines):
+    keys: set[str] = set()  # keys already checked
+    for number, line in enumerate(_lines(text), start=1):
         if not line or line[0] == "#":
             items = None
             continue
         if line[0] == "-":
             if line[:2] != "- ":
-                raise NotCanonical(f"line {number + 1}")
+                raise NotCanonical(f"line {number}")
+            if current is not None:
+                yield current
             current = {}
-            append_entry(current)
-            append_start(number)
             items = None
             body = line[2:]
-        elif line[:2] == "  " and entries:
+        elif line[:2] == "  " and current is not None:
             if line[2:4] == "- ":
                 if items is None:
-                    raise NotCanonical(f"line {number + 1}")
+                    raise NotCanonical(f"line {number}")
                 items.append(_value(line[4:]))
                 continue
             body = line[2:]
         else:
-            raise NotCanonical(f"line {number + 1}")
+            raise NotCanonical(f"line {number}")
         key, sep, rest = body.partition(": ")
         if not sep:
             if body[-1:] != ":" or key != body:
-                raise NotCanonical(f"line {number + 1}")
+                raise NotCanonical(f"line {number}")
             key = body[:-1]
-            if not _KEY.fullmatch(key) or key in current:
-                raise NotCanonical(f"line {number + 1}")
+            if key in current or (key not in keys and not _KEY.fullmatch(key)):
+                raise NotCanonical(f"line {number}")
+            keys.add(key)
             items = current[key] = []
             continue
-        if not _KEY.fullmatch(key) or key in current or rest != rest.strip() or not rest:
-            raise NotCanonical(f"line {number + 1}")
+        if (
+            key in current
+            or not rest
+            or rest[0] in _SPACE
+            or rest[-1] in _SPACE
+            or (key not in keys and not _KEY.fullmatch(key))
+        ):
+            raise NotCanonical(f"line {number}")
+        keys.add(key)
         items = None
         value = seen.get(rest)
         if value is None:
@@ -326,4 +360,5 @@ def parse(text: str, *, first_line: int = 1) -> tuple[list[dict[str, Any]], Posi
             # through a ledger: read each distinct text once.
             value = seen[rest] = _value(rest)
         current[key] = value
-    return entries, Positions(lines, starts, first_line)
+    if current is not None:
+        yield current

@@ -60,15 +60,47 @@ class LoadedLedger:
         return self.loaded.position((*path, field_name) if field_name else path)
 
 
+CHUNK = 5000  # entries validated at a time: the raw data never all in memory
+
+
 def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
     """Read and validate every entry; a missing ledger is an empty one."""
     if not path.exists():
         return LoadedLedger(), []
     try:
-        loaded = read(path)
+        text = yamlio.read_text(path)
+        fast = _load_canonical(path, text)
+        if fast is not None:
+            return fast, []
+        loaded = read(path, text)
     except yamlio.YamlLoadError as exc:
         return LoadedLedger(), [exc.problem]
     return validate_entries(loaded)
+
+
+def _load_canonical(path: Path, text: str) -> LoadedLedger | None:
+    """The common case, fast and lean: parsed and validated a chunk at a time.
+    None when the text is not as parledger writes it or an entry is bad:
+    the caller then reads it all and reports every problem."""
+    from parledger import schema
+
+    entries: list[Entry] = []
+    chunk: list[dict[str, Any]] = []
+    try:
+        for raw in journal.entries(text):
+            chunk.append(raw)
+            if len(chunk) == CHUNK:
+                entries += schema.entries(chunk)
+                chunk = []
+        entries += schema.entries(chunk)
+    except (journal.NotCanonical, ValueError):  # pydantic's error is a ValueError
+        return None
+    positions = journal.Positions(text)
+    return LoadedLedger(
+        entries=entries,
+        indexes=list(range(len(entries))),
+        loaded=yamlio.Loaded(path=path, data=None, locate=positions.position),
+    )
 
 
 def read(path: Path, text: str | None = None) -> yamlio.Loaded:

@@ -8,7 +8,7 @@ person fixing a hand-edited file sees all of them in one run, each as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from parledger import ledger, schema, yamlio
@@ -125,8 +125,8 @@ def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem
     report = _Reporter(loaded)
     agency_ids = [a.id for a in registry.agencies]
     group_ids = [g.id for g in registry.groups]
-    _duplicates(report, "agencies", agency_ids, "duplicate-id", "agency id")
-    _duplicates(report, "groups", group_ids, "duplicate-id", "group id")
+    _duplicates(report, ("agencies",), agency_ids, "duplicate-id", "agency id")
+    _duplicates(report, ("groups",), group_ids, "duplicate-id", "group id")
     for index, group in enumerate(registry.groups):
         if group.id in agency_ids:
             report.add(
@@ -158,12 +158,20 @@ def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem
     return report.problems
 
 
-def _duplicates(report: _Reporter, key: str, ids: list[str], code: str, what: str) -> None:
+def _duplicates(
+    report: _Reporter,
+    where: tuple[str | int, ...],
+    ids: Sequence[object],
+    code: str,
+    what: str,
+    field: str = "id",
+) -> None:
+    """Report every repeat of a value after its first, at the repeat."""
     counts = Counter(ids)
-    seen: set[str] = set()
+    seen: set[object] = set()
     for index, value in enumerate(ids):
         if counts[value] > 1 and value in seen:
-            report.add((key, index, "id"), code, f"{what} '{value}' is used more than once")
+            report.add((*where, index, field), code, f"{what} '{value}' is used more than once")
         seen.add(value)
 
 
@@ -200,7 +208,7 @@ def directive_problems(
     known_documents = set(documents)
     references = {r.number for r in directive.references}
 
-    _duplicates(report, "documents", documents, "duplicate-id", "document id")
+    _duplicates(report, ("documents",), documents, "duplicate-id", "document id")
     for index, doc in enumerate(directive.documents):
         if doc.issuer is not None and doc.issuer not in agencies:
             report.add(
@@ -209,9 +217,7 @@ def directive_problems(
                 f"document {doc.id}: issuer '{doc.issuer}' is not in the registry",
             )
     numbers = [r.number for r in directive.references]
-    for index, number in enumerate(numbers):
-        if numbers.count(number) > 1 and numbers.index(number) != index:
-            report.add(("references", index, "number"), "duplicate-id", f"footnote {number} twice")
+    _duplicates(report, ("references",), numbers, "duplicate-id", "footnote", field="number")
     for index, reference in enumerate(directive.references):
         for d_index, doc_id in enumerate(reference.documents):
             if doc_id not in known_documents:
@@ -278,7 +284,7 @@ def _outline_problems(
 ) -> None:
     nodes = outline.directive.outline
     ids = [node.id for node in nodes]
-    _duplicates(report, "outline", ids, "duplicate-id", "outline id")
+    _duplicates(report, ("outline",), ids, "duplicate-id", "outline id")
     by_id = {node.id: node for node in nodes}
     for index, node in enumerate(nodes):
         base: tuple[str | int, ...] = ("outline", index)
@@ -310,10 +316,9 @@ def _outline_problems(
                     f"{node.id}: document '{doc_id}' is not in 'documents'",
                 )
         target_ids = [t.id for t in node.targets]
+        _duplicates(report, (*base, "targets"), target_ids, "duplicate-id", f"{node.id}: target")
         for t_index, target_ in enumerate(node.targets):
             where = (*base, "targets", t_index)
-            if target_ids.count(target_.id) > 1 and target_ids.index(target_.id) != t_index:
-                report.add(where, "duplicate-id", f"{node.id}: target id '{target_.id}' twice")
             if not any(target_.quote in p for p in node.paragraphs):
                 report.add(where, "quote-not-found", f"{node.id}: target quote is not in the text")
         if node.cadence_quote is not None and node.cadence_quote not in node.text:
