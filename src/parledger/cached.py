@@ -47,12 +47,20 @@ def _read(path: Path) -> bytes:
 
 
 class _Keys:
-    def __init__(self, directive_bytes: bytes, registry_bytes: bytes, ledger_bytes: bytes) -> None:
+    def __init__(
+        self, location: Location, directive_bytes: bytes, registry_bytes: bytes, ledger: bytes
+    ) -> None:
         self.structure = cache.key("structure", directive_bytes, registry_bytes)
-        self.ledger_sha = hashlib.sha256(ledger_bytes).hexdigest()
-        # The ledger's first bytes name it: a copy or a clone finds its state.
-        self.latest = "l-" + cache.key("latest", self.structure, ledger_bytes[:LEDGER_KEY_BYTES])
-        self.facts = "f-" + cache.key("facts", self.structure, ledger_bytes[:LEDGER_KEY_BYTES])
+        start = ledger[:LEDGER_KEY_BYTES]
+        # A ledger's recent states are listed under its first bytes (a copy or
+        # a clone finds them) and under its path (a small ledger's first bytes
+        # change as it grows).
+        self.latest = [
+            "l-" + cache.key("latest", self.structure, start),
+            "p-" + cache.key("path", self.structure, str(location.ledger_path.resolve())),
+        ]
+        self.facts = "f-" + cache.key("facts", self.structure, start)
+        self.ledger_sha = ""  # set by _best_state, which hashes the file once
 
     def exact(self, sha: str) -> str:
         return "x-" + cache.key("state", self.structure, sha)
@@ -67,63 +75,96 @@ def load(location: Location) -> Workspace:
     except OSError:
         return load_checked(location)  # reports the missing or unreadable file
     ledger_bytes = _read(location.ledger_path)
-    keys = _Keys(directive_bytes, registry_bytes, ledger_bytes)
+    keys = _Keys(location, directive_bytes, registry_bytes, ledger_bytes)
     structure = cache.get(f"s-{keys.structure}")
-    if structure is not None:
-        try:
-            return _warm(location, structure, keys, ledger_bytes)
-        except _Stale:
-            pass
+    if isinstance(structure, tuple) and len(structure) == 2:
+        directive, registry = structure
+        if isinstance(directive, Directive) and isinstance(registry, Registry):
+            try:
+                return _warm(location, directive, registry, keys, ledger_bytes)
+            except _Stale:
+                return _ledger_only(location, directive, registry, keys, ledger_bytes)
     workspace = load_checked(location)
     cache.put(f"s-{keys.structure}", (workspace.directive, workspace.registry))
-    _store_state(keys, len(ledger_bytes), keys.ledger_sha, workspace.fold_all())
+    keys.ledger_sha = hashlib.sha256(ledger_bytes).hexdigest()
+    _store_state(keys, len(ledger_bytes), workspace.fold_all())
+    return workspace
+
+
+def _ledger_only(
+    location: Location, directive: Directive, registry: Registry, keys: _Keys, ledger_bytes: bytes
+) -> Workspace:
+    """The directive and registry are known good: read and check the ledger."""
+    from parledger import ledger
+    from parledger.errors import ProblemsError
+    from parledger.validate import ledger_crossref_problems
+
+    journal, problems = ledger.load(location.ledger_path)
+    problems += ledger_crossref_problems(journal, directive, registry)
+    if problems:
+        raise ProblemsError(problems)
+    workspace = Workspace(location, directive, registry, journal.entries)
+    keys.ledger_sha = hashlib.sha256(ledger_bytes).hexdigest()
+    _store_state(keys, len(ledger_bytes), workspace.fold_all())
     return workspace
 
 
 RECENT_STATES = 8  # states remembered per ledger: branches, copies, clones
 
 
-def _store_state(keys: _Keys, length: int, sha: str, folded: Fold) -> None:
-    state = {"length": length, "sha": sha, "fold": folded.as_data()}
-    cache.put(keys.exact(sha), state)
-    recent = [s for s in _states(keys.latest) if s["sha"] != sha]
-    cache.put(keys.latest, [state, *recent][:RECENT_STATES])
+def _store_state(keys: _Keys, length: int, folded: Fold) -> None:
+    sha = keys.ledger_sha
+    cache.put(keys.exact(sha), {"length": length, "sha": sha, "fold": folded.as_data()})
+    for name in keys.latest:
+        recent = [ref for ref in _refs(name) if ref["sha"] != sha]
+        cache.put(name, [{"length": length, "sha": sha}, *recent][:RECENT_STATES])
 
 
-def _valid(state: Any) -> bool:
-    return isinstance(state, dict) and {"length", "sha", "fold"} <= set(state)
-
-
-def _states(name: str) -> list[dict[str, Any]]:
+def _refs(name: str) -> list[dict[str, Any]]:
     found = cache.get(name)
-    return [s for s in found if _valid(s)] if isinstance(found, list) else []
+    if not isinstance(found, list):
+        return []
+    return [r for r in found if isinstance(r, dict) and {"length", "sha"} <= set(r)]
+
+
+def _state(keys: _Keys, sha: str, length: int) -> dict[str, Any] | None:
+    state = cache.get(keys.exact(sha))
+    if not isinstance(state, dict) or not {"length", "sha", "fold"} <= set(state):
+        return None
+    return state if state["length"] == length and state["sha"] == sha else None
 
 
 def _best_state(keys: _Keys, ledger_bytes: bytes) -> dict[str, Any] | None:
-    """The state of these very bytes, else the longest one whose bytes are
-    still the start of the file (one pass of the hash over the file)."""
-    exact = cache.get(keys.exact(keys.ledger_sha))
-    if isinstance(exact, dict) and _valid(exact) and exact["length"] == len(ledger_bytes):
-        return exact
+    """The state of these very bytes, else of the longest recent state whose
+    bytes still start the file.  One pass of the hash over the file."""
+    refs = {ref["sha"]: ref for name in keys.latest for ref in _refs(name)}
     candidates = sorted(
-        (s for s in _states(keys.latest) if s["length"] <= len(ledger_bytes)),
-        key=lambda s: s["length"],
+        (ref for ref in refs.values() if ref["length"] <= len(ledger_bytes)),
+        key=lambda ref: ref["length"],
     )
     running = hashlib.sha256()
     done = 0
-    best: dict[str, Any] | None = None
-    for state in candidates:
-        running.update(ledger_bytes[done : state["length"]])
-        done = state["length"]
-        if running.hexdigest() == state["sha"]:
-            best = state
-    return best
+    matching: list[dict[str, Any]] = []
+    for ref in candidates:
+        running.update(ledger_bytes[done : ref["length"]])
+        done = ref["length"]
+        if running.hexdigest() == ref["sha"]:
+            matching.append(ref)
+    running.update(ledger_bytes[done:])
+    keys.ledger_sha = running.hexdigest()
+    exact = _state(keys, keys.ledger_sha, len(ledger_bytes))
+    if exact is not None:
+        return exact
+    for ref in reversed(matching):
+        state = _state(keys, ref["sha"], ref["length"])
+        if state is not None:
+            return state
+    return None
 
 
-def _warm(location: Location, structure: Any, keys: _Keys, ledger_bytes: bytes) -> Workspace:
-    directive, registry = structure
-    if not isinstance(directive, Directive) or not isinstance(registry, Registry):
-        raise _Stale
+def _warm(
+    location: Location, directive: Directive, registry: Registry, keys: _Keys, ledger_bytes: bytes
+) -> Workspace:
     state = _best_state(keys, ledger_bytes)
     if state is None:
         raise _Stale
@@ -151,7 +192,7 @@ def _warm(location: Location, structure: Any, keys: _Keys, ledger_bytes: bytes) 
         if not folded.apply(entry, members, in_order=False):
             workspace.refold()
             break
-    _store_state(keys, len(ledger_bytes), keys.ledger_sha, workspace.fold_all())
+    _store_state(keys, len(ledger_bytes), workspace.fold_all())
     return workspace
 
 
