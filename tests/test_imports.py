@@ -1,0 +1,49 @@
+"""Commands load only what they use: --help and --version stay light."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ["ruamel.yaml", "parledger.models", "parledger.schema", "tabulate", "openpyxl"]
+
+PROBE = """
+import json, sys
+sys.argv = ["parledger", *json.loads(sys.argv[1])]
+from parledger.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("\\n" + json.dumps(sorted(sys.modules)))
+"""
+
+
+def _loaded(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["status", "--help"], ["export", "--help"]]
+)
+def test_help_and_version_load_no_yaml_models_or_exporters(args: list[str]) -> None:
+    loaded = _loaded(*args)
+    assert not [name for name in HEAVY if name in loaded]
+
+
+def test_a_cached_status_reads_no_yaml() -> None:
+    # The autouse fixture gives this test (and its subprocesses) a private cache.
+    _loaded("status", "--agency", "SNV")  # fills the cache
+    loaded = _loaded("status", "--agency", "SNV")
+    assert "ruamel.yaml" not in loaded
+    assert "parledger.schema" not in loaded  # no validation: nothing new to read
+    assert "openpyxl" not in loaded
