@@ -10,13 +10,7 @@ into the state of each task.
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import os
-import re
 import secrets
-import subprocess
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +21,7 @@ from parledger.dates import parse_date, parse_fact_date
 from parledger.docref import normalise_evidence
 from parledger.errors import Problem, UsageError
 from parledger.fold import effective, root_of
+from parledger.inputs import Clock, clean_text, recorder
 from parledger.models import (
     AssignEntry,
     Entry,
@@ -39,9 +34,6 @@ from parledger.models import (
 )
 from parledger.names import Match
 from parledger.workspace import Location, Workspace
-
-MAX_TEXT = 2000  # characters in a note or reason: a paragraph, not a pasted file
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass
@@ -170,63 +162,6 @@ def _entry_message(raw: Any, error: Any) -> str:
 
 
 # -- writing -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Clock:
-    """Today and now; tests pass fixed ones."""
-
-    today: dt.date
-    now: dt.datetime
-
-    @staticmethod
-    def system() -> Clock:
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        return Clock(today=dt.date.today(), now=now)
-
-
-def recorder(root: Path) -> str:
-    """Who records: git's user.name in the workspace, else the login name."""
-    try:
-        done = subprocess.run(
-            ["git", "config", "user.name"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-        if done.returncode == 0 and done.stdout.strip():
-            return done.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        return os.environ.get("USER") or getpass.getuser() or "unknown"
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def clean_text(text: str | None, what: str, *, required: bool = False) -> str | None:
-    """A note or reason as stored: NFC, trimmed; refused if empty or unsafe."""
-    if text is None:
-        if required:
-            raise UsageError(f"{what} is required; say why in a few words")
-        return None
-    tidy = unicodedata.normalize("NFC", text).strip()
-    if not tidy:
-        if required:
-            raise UsageError(f"{what} is empty; say why in a few words")
-        return None
-    if _FORBIDDEN.search(tidy):
-        raise UsageError(
-            f"{what} contains control characters; type plain text (line breaks are fine)"
-        )
-    if len(tidy) > MAX_TEXT:
-        raise UsageError(
-            f"{what} is {len(tidy)} characters long; keep it under {MAX_TEXT} "
-            "and cite the document that holds the rest as evidence"
-        )
-    return tidy
 
 
 def task_item(workspace: Workspace, task_id: str) -> Node:

@@ -11,7 +11,7 @@ from typing import Any
 
 from parledger import yamlio
 from parledger.errors import DataError, UsageError
-from parledger.ledger import clean_text
+from parledger.inputs import clean_text
 from parledger.names import fold
 from parledger.workspace import Workspace
 

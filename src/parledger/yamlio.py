@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,17 +206,6 @@ def _scalar(value: Any) -> Any:
         return dt.date(value.year, value.month, value.day)
     # A TaggedScalar with a plain tag (``!!str 5``): its text is the value.
     return unicodedata.normalize("NFC", str(getattr(value, "value", value)))
-
-
-def walk(data: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, Any]]:
-    """Every (path, value) pair of a plain document, depth first."""
-    yield path, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from walk(value, (*path, index))
 
 
 def round_trip_yaml() -> Any:
