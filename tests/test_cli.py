@@ -345,3 +345,16 @@ def test_data_dir_that_is_not_a_workspace(cli: Invoke, tmp_path: Path) -> None:
     missing = cli("--data-dir", str(tmp_path / "nope"), "tasks")
     assert missing.exit_code == 2
     assert "is not a folder" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["tasks"], ["agencies"], ["agencies", "--groups"], ["refs"], ["history"], ["status"],
+     ["status", "-a", "SNV"], ["report"], ["show", "I.1.1"]],
+)  # fmt: skip
+def test_excel_is_only_written_by_export(cli: Invoke, args: list[str]) -> None:
+    result = cli(*args, "--format", "xlsx")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "export" in result.stderr or "table or json" in result.stderr
+    _no_traceback(result)

@@ -14,7 +14,11 @@ def write_atomic(path: Path, content: bytes) -> None:
     file system, and it is fsynced before the rename so a crash cannot leave
     a renamed but empty file.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        # Name the file the user asked for, not our temporary one.
+        raise OSError(exc.errno, f"cannot write here ({exc.strerror})", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from parledger.errors import ParledgerError
+from parledger.export import Format, Record
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -68,3 +70,22 @@ def emit(text: str) -> None:
     """Machine output goes straight to stdout, never through Rich."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def emit_records(
+    fmt: Format,
+    records: Sequence[Record],
+    columns: Sequence[str],
+    table: Callable[[], RenderableType],
+) -> None:
+    """A table for people, or the records in a text format for scripts."""
+    if fmt is Format.TABLE:
+        show(table())
+        return
+    if fmt is Format.XLSX:
+        from parledger.errors import UsageError
+
+        raise UsageError("an Excel file is written by 'parledger export --format xlsx -o FILE'")
+    from parledger import export
+
+    emit(export.render(records, columns, fmt))

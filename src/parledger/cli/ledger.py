@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import emit, load_workspace, show
+from parledger.cli.common import emit, emit_records, load_workspace
 from parledger.enums import Role, Status
 from parledger.export import Format
 
@@ -180,18 +180,15 @@ def history(
 ) -> None:
     """The audit trail: every ledger entry, corrections included, newest last, with
     who recorded it and when."""
-    from parledger import export, query, render
+    from parledger import query, render
     from parledger.history import history as trail
 
     workspace = load_workspace(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
     records = trail(workspace, task=task, agency=agency_id, since=since)
-    if fmt is Format.TABLE:
-        show(render.history_table(records))
-    else:
-        from parledger.views import HISTORY_COLUMNS
+    from parledger.views import HISTORY_COLUMNS
 
-        emit(export.render(records, HISTORY_COLUMNS, fmt))
+    emit_records(fmt, records, HISTORY_COLUMNS, lambda: render.history_table(records))
 
 
 def alias(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parledger.cli.common import emit, load_workspace, show
+from parledger.cli.common import emit, emit_records, load_workspace, show
 from parledger.export import Format
 
 AGENCY_COLUMNS = ["id", "name", "kind", "short", "groups", "tasks", "leads"]
@@ -49,15 +49,10 @@ def tasks(
         agency=agency_id,
         search=search,
     )
-    if fmt is Format.TABLE:
-        from parledger import render
+    from parledger import render
+    from parledger.views import TASK_COLUMNS
 
-        show(render.tasks_table(records))
-    else:
-        from parledger import export
-        from parledger.views import TASK_COLUMNS
-
-        emit(export.render(records, TASK_COLUMNS, fmt))
+    emit_records(fmt, records, TASK_COLUMNS, lambda: render.tasks_table(records))
 
 
 def show_task(
@@ -96,23 +91,18 @@ def agencies(
     fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the agency registry: ids, names, kinds, groups and how many tasks each owes."""
-    from parledger import export, query, render
+    from parledger import query, render
 
     workspace = load_workspace(ctx)
     if groups:
-        records = query.groups(workspace)
-        if fmt is Format.TABLE:
-            show(render.groups_table(records))
-        else:
-            emit(export.render(records, ["id", "name", "members", "represented_by"], fmt))
+        found = query.groups(workspace)
+        columns = ["id", "name", "members", "represented_by"]
+        emit_records(fmt, found, columns, lambda: render.groups_table(found))
         return
     if kind is not None:
         _check_kind(kind)
     records = query.agencies(workspace, kind=kind)
-    if fmt is Format.TABLE:
-        show(render.agencies_table(records))
-    else:
-        emit(export.render(records, AGENCY_COLUMNS, fmt))
+    emit_records(fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
 
 
 def _check_kind(kind: str) -> None:
@@ -134,11 +124,8 @@ def refs(
     fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the documents the directive cites and the tasks that rest on each."""
-    from parledger import export, query, render
+    from parledger import query, render
 
     workspace = load_workspace(ctx)
     records = query.documents(workspace, document=document)
-    if fmt is Format.TABLE:
-        show(render.documents_table(records))
-    else:
-        emit(export.render(records, DOCUMENT_COLUMNS, fmt))
+    emit_records(fmt, records, DOCUMENT_COLUMNS, lambda: render.documents_table(records))
