@@ -94,3 +94,39 @@ def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
     yamlio.write_atomic(path, b"new\n")
     assert path.read_bytes() == b"new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
+
+
+def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    levels = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+    for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    path = _write(tmp_path, "\n".join(levels) + "\n")
+    started = time.monotonic()
+    with pytest.raises(yamlio.YamlLoadError) as caught:
+        yamlio.load(path)
+    assert caught.value.problem.code == "yaml-alias"
+    assert time.monotonic() - started < 5  # 9**9 nodes were never built
+
+
+def test_merge_keys_and_plain_aliases_are_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n")
+    with pytest.raises(yamlio.YamlLoadError) as caught:
+        yamlio.load(path)
+    assert caught.value.problem.code == "yaml-alias"
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a: " + "[" * 10000 + "]" * 10000 + "\n")
+    with pytest.raises(yamlio.YamlLoadError) as caught:
+        yamlio.load(path)
+    assert caught.value.problem.code == "yaml-syntax"
+
+
+def test_a_value_the_loader_cannot_build_is_a_problem(tmp_path: Path) -> None:
+    path = _write(tmp_path, "recorded: 2024-12-01T70:00:00Z\n")
+    with pytest.raises(yamlio.YamlLoadError) as caught:
+        yamlio.load(path)
+    assert caught.value.problem.code == "yaml-value"
+    assert "hour" in caught.value.problem.message

@@ -118,13 +118,16 @@ def load(path: Path) -> Loaded:
     except (YAMLError, RecursionError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise YamlLoadError(Problem(str(path), 1, 1, "yaml-syntax", message)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A scalar the loader cannot build, e.g. the timestamp 2024-12-01T70:00:00Z.
+        message = f"a value cannot be read: {' '.join(str(exc).split())}"
+        raise YamlLoadError(Problem(str(path), 1, 1, "yaml-value", message)) from None
     loaded = Loaded(path=path, data=None)
     loaded.positions[()] = (1, 1)
     try:
-        loaded.data = _plain(document, (), loaded.positions)
-    except _TagRefused as exc:
-        message = f"the tag '{exc.tag}' is not allowed: workspace files hold plain data only"
-        raise YamlLoadError(Problem(str(path), exc.line, exc.col, "yaml-tag", message)) from None
+        loaded.data = _plain(document, (), loaded.positions, set())
+    except _Refused as exc:
+        raise YamlLoadError(Problem(str(path), exc.line, exc.col, exc.code, exc.message)) from None
     return loaded
 
 
@@ -135,25 +138,33 @@ def parse(text: str) -> Any:
     return YAML(typ="safe", pure=True).load(text)
 
 
-def _plain(node: Any, path: YamlPath, positions: dict[YamlPath, Position]) -> Any:
+def _plain(node: Any, path: YamlPath, positions: dict[YamlPath, Position], seen: set[int]) -> Any:
     """Turn ruamel's round-trip objects into plain data, recording positions."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     _refuse_tag(node, path, positions)
+    if isinstance(node, CommentedMap | CommentedSeq):
+        # An alias makes the loader hand the same object twice; expanding it
+        # is how an "alias bomb" of a few lines becomes billions of nodes.
+        merged = isinstance(node, CommentedMap) and bool(getattr(node, "merge", None))
+        if id(node) in seen or merged:  # a merge key (<<: *name) is an alias too
+            line, col = positions.get(path, (1, 1))
+            raise _Refused(line, col, "yaml-alias", ALIAS_MESSAGE)
+        seen.add(id(node))
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key, value in node.items():
             plain_key = _scalar(key)
             child = (*path, plain_key)
             positions[child] = _one_based(node.lc.key(key), positions[path])
-            out[plain_key] = _plain(value, child, positions)
+            out[plain_key] = _plain(value, child, positions, seen)
         return out
     if isinstance(node, CommentedSeq):
         items: list[Any] = []
         for index, value in enumerate(node):
             child = (*path, index)
             positions[child] = _one_based(node.lc.item(index), positions[path])
-            items.append(_plain(value, child, positions))
+            items.append(_plain(value, child, positions, seen))
         return items
     return _scalar(node)
 
@@ -168,13 +179,22 @@ def _refuse_tag(node: Any, path: YamlPath, positions: dict[YamlPath, Position]) 
     if tag is None or tag in _PLAIN_TAGS:
         return
     line, col = positions.get(path, (1, 1))
-    raise _TagRefused(line, col, str(tag))
+    message = f"the tag '{tag}' is not allowed: workspace files hold plain data only"
+    raise _Refused(line, col, "yaml-tag", message)
 
 
-class _TagRefused(Exception):
-    def __init__(self, line: int, col: int, tag: str) -> None:
-        self.line, self.col, self.tag = line, col, tag
-        super().__init__(tag)
+ALIAS_MESSAGE = (
+    "a YAML alias (*name) repeats data defined elsewhere; workspace files do not use "
+    "anchors and aliases: write the data out in full"
+)
+
+
+class _Refused(Exception):
+    """Valid YAML that a workspace file must not contain."""
+
+    def __init__(self, line: int, col: int, code: str, message: str) -> None:
+        self.line, self.col, self.code, self.message = line, col, code, message
+        super().__init__(message)
 
 
 def _one_based(mark: Any, fallback: Position) -> Position:
