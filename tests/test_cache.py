@@ -223,3 +223,18 @@ def test_cached_and_uncached_results_always_agree(
         assert _answer(location, cached=True) == _answer(location, cached=False)
         # and once more, now that the cache holds this state
         assert _answer(location, cached=True) == _answer(location, cached=False)
+
+
+def test_a_cache_item_of_the_wrong_shape_is_a_miss(
+    cli: Invoke, scenario: Path, private_cache: Path
+) -> None:
+    import pickle
+
+    expected = cli("status", "-a", "SNV", "-f", "json").stdout
+    for item in private_cache.iterdir():
+        if item.name.startswith("x-"):  # a state: keep it matching, break its fold
+            header, _, body = item.read_bytes().partition(b"\n")
+            state = pickle.loads(body)
+            state["fold"] = ("not", "a", "fold")
+            item.write_bytes(header + b"\n" + pickle.dumps(state))
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == expected

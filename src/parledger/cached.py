@@ -82,7 +82,9 @@ def load(location: Location) -> Workspace:
         if isinstance(directive, Directive) and isinstance(registry, Registry):
             try:
                 return _warm(location, directive, registry, keys, ledger_bytes)
-            except _Stale:
+            except (_Stale, TypeError, ValueError, KeyError, IndexError, AttributeError):
+                # A state that does not fit (or an item that unpickled into
+                # something else) is a miss, never an error.
                 return _ledger_only(location, directive, registry, keys, ledger_bytes)
     workspace = load_checked(location)
     cache.put(f"s-{keys.structure}", (workspace.directive, workspace.registry))
