@@ -189,7 +189,10 @@ def status(
     if quiet:
         pass
     elif fmt is Format.TABLE:
-        found = next(a for a in query.agencies(workspace) if a["id"] == agency_id)
+        # Only the name and id head the table: no need to count every
+        # agency's tasks, as `query.agencies` does for the registry listing.
+        known = next(a for a in workspace.registry.agencies if a.id == agency_id)
+        found = {"id": known.id, "name": known.name}
         show(render.agency_status(found, rows, as_of=shown, lang=language, wide=wide))
     else:
         emit(export.render(rows, STATUS_COLUMNS, fmt, lang=language))
