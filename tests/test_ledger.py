@@ -362,15 +362,15 @@ def test_multiline_note_is_kept_as_one_entry(cli: Invoke, ws: Path) -> None:
 def test_write_refused_when_file_changed_while_reading(
     cli: Invoke, ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = journal._read_all
+    original = journal._snapshot
 
-    def read_then_someone_edits(fd: int) -> bytes:
+    def read_then_someone_edits(fd: int) -> journal.Current:
         content = original(fd)
         with _ledger(ws).open("ab") as handle:  # an editor that takes no lock
             handle.write(b"# edited by hand\n")
         return content
 
-    monkeypatch.setattr(journal, "_read_all", read_then_someone_edits)
+    monkeypatch.setattr(journal, "_snapshot", read_then_someone_edits)
     before = _ledger(ws).read_bytes()
     result = cli("record", "I.1.1", "-a", "SNV", "--status", "in_progress")
     assert result.exit_code == 1

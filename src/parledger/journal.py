@@ -19,6 +19,7 @@ import datetime as dt
 import errno
 import fcntl
 import json
+import mmap
 import os
 import re
 import time
@@ -97,8 +98,35 @@ def header(directive_id: str) -> str:
     return HEADER.format(directive=directive_id)
 
 
-Builder = Callable[[bytes], str]
-"""Given the ledger's current bytes, validate and return the text to append."""
+class Current:
+    """The ledger as it is under the lock, without copying it into memory:
+    a write must cost about the same at any size, and the file may be large."""
+
+    def __init__(self, fd: int) -> None:
+        self.size = os.fstat(fd).st_size
+        self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if self.size else None
+
+    def contains(self, needle: bytes) -> bool:
+        return self._map is not None and self._map.find(needle) >= 0
+
+    def ends_with_newline(self) -> bool:
+        return self._map is None or self._map[-1:] == b"\n"
+
+    def uses_crlf(self) -> bool:
+        """Whether the file's lines end in CRLF (saved on Windows): new lines
+        then do too, so the file keeps one style and the diff shows no churn."""
+        if self._map is None:
+            return False
+        end = self._map.find(b"\n")
+        return end > 0 and self._map[end - 1 : end] == b"\r"
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+
+
+Builder = Callable[[Current], str]
+"""Given the ledger as it is, validate and return the text to append."""
 
 
 def append(path: Path, build: Builder, *, directive_id: str) -> None:
@@ -115,15 +143,20 @@ def append(path: Path, build: Builder, *, directive_id: str) -> None:
     try:
         _lock(fd, path)
         before = os.fstat(fd)
-        current = _read_all(fd)
-        text = build(current)
-        if not text:
-            return
-        if not current:
-            text = header(directive_id) + text
-        elif not current.endswith(b"\n"):
-            text = "\n" + text  # a hand edit left no final newline
-        _check_unchanged(fd, path, before, len(current))
+        current = _snapshot(fd)
+        try:
+            text = build(current)
+            if not text:
+                return
+            if not current.size:
+                text = header(directive_id) + text
+            elif not current.ends_with_newline():
+                text = "\n" + text  # a hand edit left no final newline
+            if current.uses_crlf():
+                text = text.replace("\n", "\r\n")
+        finally:
+            current.close()
+        _check_unchanged(fd, path, before, current.size)
         _write_all(fd, text.encode("utf-8"), path)
     finally:
         os.close(fd)  # closing releases the lock
@@ -146,17 +179,8 @@ def _lock(fd: int, path: Path) -> None:
             time.sleep(0.01)
 
 
-def _read_all(fd: int) -> bytes:
-    size = os.fstat(fd).st_size
-    chunks: list[bytes] = []
-    offset = 0
-    while offset < size:
-        chunk = os.pread(fd, size - offset, offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        offset += len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+def _snapshot(fd: int) -> Current:
+    return Current(fd)
 
 
 def _check_unchanged(fd: int, path: Path, before: os.stat_result, length: int) -> None:

@@ -99,8 +99,11 @@ def states(
     as_of: dt.date | None = None,
     today: dt.date | None = None,
     scope: Scope | None = None,
+    agency: str | None = None,
 ) -> list[TaskState]:
-    """Every owed (task, agency) pair, in outline then registry order."""
+    """Every owed (task, agency) pair, in outline then registry order; only
+    ``agency``'s when given (a province has thousands of pairs, and the
+    common question is about one agency)."""
     outline = Outline(workspace.directive, workspace.registry)
     scope = scope or Scope(as_of=as_of)
     cutoff = scope.cutoff(today)
@@ -117,10 +120,14 @@ def states(
 
     owed: dict[Pair, TaskState] = {}
     for ob in outline.obligations():
+        if agency is not None and ob.agency != agency:
+            continue
         owed[(ob.task, ob.agency)] = TaskState(
             task=ob.task, agency=ob.agency, directive_roles=ob.roles, continuous=continuous(ob.task)
         )
     for pair, (_, _, present, dropped, role, due, entry_id) in folded.assignments.items():
+        if agency is not None and pair[1] != agency:
+            continue
         if not present:
             owed.pop(pair, None)
             continue
@@ -227,9 +234,7 @@ def rows(
     scope = scope or Scope()
     outline = Outline(workspace.directive, workspace.registry)
     out: list[Record] = []
-    for state in states(workspace, scope=scope, today=today):
-        if agency is not None and state.agency != agency:
-            continue
+    for state in states(workspace, scope=scope, today=today, agency=agency):
         if scope.category is not None and state.category is not scope.category:
             continue
         node = outline.nodes[state.task]
