@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from pathlib import Path
 
@@ -97,8 +98,6 @@ def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
 
 
 def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
-    import time
-
     levels = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
     for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
         levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
@@ -118,10 +117,21 @@ def test_merge_keys_and_plain_aliases_are_refused(tmp_path: Path) -> None:
 
 
 def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    path = _write(tmp_path, "a: " + "[" * 10000 + "]" * 10000 + "\n")
+    path = _write(tmp_path, "[" * 10000 + "\n" + "]" * 10000 + "\n")
     with pytest.raises(yamlio.YamlLoadError) as caught:
         yamlio.load(path)
     assert caught.value.problem.code == "yaml-syntax"
+    assert "nested too deeply" in caught.value.problem.message
+
+
+def test_a_line_of_megabytes_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a: 1\nb: " + "x" * 5_000_000 + "\n")
+    started = time.monotonic()
+    with pytest.raises(yamlio.YamlLoadError) as caught:
+        yamlio.load(path)
+    assert time.monotonic() - started < 5  # the parser would take minutes
+    problem = caught.value.problem
+    assert (problem.line, problem.code) == (2, "line-too-long")
 
 
 def test_a_value_the_loader_cannot_build_is_a_problem(tmp_path: Path) -> None:

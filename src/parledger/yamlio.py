@@ -10,9 +10,11 @@ downstream has to care which keyboard typed it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,7 @@ class Loaded:
 
 # Encodings Vietnamese offices still produce.  They are single-byte, so any
 # byte sequence decodes; what gives them away is bytes UTF-8 never allows.
+# This wording is for when parledger.legacy cannot tell which one it is.
 LEGACY_HINT = (
     "the file is not UTF-8; it may be in a legacy Vietnamese encoding "
     "(Windows-1258, TCVN3/ABC or VNI): convert it to UTF-8 (e.g. with UniKey's "
@@ -69,10 +72,26 @@ LEGACY_HINT = (
 )
 
 
-def read_text(path: Path) -> str:
-    """Read a workspace file as UTF-8 (a BOM is accepted) and normalise to NFC."""
+def legacy_hint(raw: bytes, first_bad: int) -> str:
+    """The message for a file that is not UTF-8, naming its encoding if it can."""
+    # Imported here: only a refused file pays for loading the tables.
+    from parledger import legacy
+
+    name = legacy.guess(raw, first_bad)
+    if name is None:
+        return LEGACY_HINT
+    return (
+        f"the file is not UTF-8; it looks like {name}, a legacy Vietnamese encoding: "
+        "convert it to UTF-8 (e.g. with UniKey's converter) and try again"
+    )
+
+
+def read_text(path: Path, reader: Callable[[Path], bytes] = Path.read_bytes) -> str:
+    """Read a workspace file as UTF-8 (a BOM is accepted) and normalise to NFC.
+
+    ``reader`` reads the bytes: the ledger's takes the writers' lock first."""
     try:
-        raw = path.read_bytes()
+        raw = reader(path)
     except FileNotFoundError:
         raise YamlLoadError(Problem(str(path), 1, 1, "missing-file", "file not found")) from None
     except OSError as exc:
@@ -89,10 +108,33 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise YamlLoadError(Problem(str(path), line, col, "encoding", LEGACY_HINT)) from None
+        message = legacy_hint(raw, exc.start)
+        raise YamlLoadError(Problem(str(path), line, col, "encoding", message)) from None
     # The check is much faster than the normalisation, and nearly every
     # file is already NFC.
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return text if unicodedata.is_normalized("NFC", text) else _nfc_between_escapes(text)
+
+
+# A backslash escape of a double-quoted string ends in a letter or a hex
+# digit, which NFC would compose with a combining mark written right after
+# it: "\n" followed by U+0303 would become a backslash and "ñ", an escape
+# that does not exist.  The text between escapes is normalised, never an
+# escape itself (what an escape stands for, a control character, composes
+# with no mark anyway).
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def _nfc_between_escapes(text: str) -> str:
+    if "\\" not in text:
+        return unicodedata.normalize("NFC", text)
+    pieces: list[str] = []
+    start = 0
+    for escape in _ESCAPE.finditer(text):
+        pieces.append(unicodedata.normalize("NFC", text[start : escape.start()]))
+        pieces.append(escape.group())
+        start = escape.end()
+    pieces.append(unicodedata.normalize("NFC", text[start:]))
+    return "".join(pieces)
 
 
 def _round_trip_loader() -> Any:
@@ -100,7 +142,45 @@ def _round_trip_loader() -> Any:
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _constructor()
     return yaml
+
+
+@cache
+def _constructor() -> Any:
+    """ruamel's round-trip constructor, except that a timestamp that is no
+    real day (2024-02-31) is reported at its own line, not at the file's top."""
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError as exc:
+                message = f"'{node.value}' is not a real date or time ({exc})"
+                raise _BadValue(None, None, message, node.start_mark) from None
+
+    class _BadValue(ConstructorError):
+        """A scalar of a known type whose value cannot exist."""
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
+    return Constructor
+
+
+# Longer lines than this are not a workspace file (the directive's longest is
+# about 1,500 characters, a ledger line at most a few thousand): refused before
+# the round-trip parser, which would take minutes over a line of megabytes.
+MAX_LINE = 20_000
+
+
+def _overlong_line(text: str) -> tuple[int, int] | None:
+    """(line number, length) of the first line over MAX_LINE, if any."""
+    if len(text) <= MAX_LINE:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE:
+            return number, len(line)
+    return None
 
 
 def load(path: Path) -> Loaded:
@@ -108,16 +188,37 @@ def load(path: Path) -> Loaded:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     text = read_text(path)
+    overlong = _overlong_line(text)
+    if overlong is not None:
+        number, length = overlong
+        message = (
+            f"line {number} is {length:,} characters long; a workspace file keeps lines "
+            f"under {MAX_LINE:,} characters: is this the right file?"
+        )
+        raise YamlLoadError(Problem(str(path), number, 1, "line-too-long", message))
     try:
         document = _round_trip_loader().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise YamlLoadError(Problem(str(path), line, col, "yaml-syntax", message)) from None
-    except (YAMLError, RecursionError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        code = "yaml-value" if type(exc).__name__ == "_BadValue" else "yaml-syntax"
+        raise YamlLoadError(Problem(str(path), line, col, code, message)) from None
+    except RecursionError:
+        message = (
+            "the data is nested too deeply to read (hundreds of levels); "
+            "workspace files nest only a few levels"
+        )
         raise YamlLoadError(Problem(str(path), 1, 1, "yaml-syntax", message)) from None
+    except YAMLError as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        line, col = 1, 1
+        offset = getattr(exc, "position", None)  # a character the reader refuses
+        if isinstance(offset, int) and 0 <= offset <= len(text):
+            line = text.count("\n", 0, offset) + 1
+            col = offset - text.rfind("\n", 0, offset)
+            message = " ".join(str(exc).split("\n", 1)[0].split())  # not the offset again
+        raise YamlLoadError(Problem(str(path), line, col, "yaml-syntax", message)) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # A scalar the loader cannot build, e.g. the timestamp 2024-12-01T70:00:00Z.
         message = f"a value cannot be read: {' '.join(str(exc).split())}"
