@@ -286,64 +286,7 @@ def test_history_filters(cli: Invoke, ws: Path) -> None:
     assert "recorded " in table and "3 entries" in table
 
 
-# -- bad input: refused before anything is written --------------------------------
-
-
-BAD = [
-    (["record", "I.1.99", "-a", "SNV", "--status", "done"], "no task 'I.1.99'"),
-    (["record", "I.1", "-a", "SNV", "--status", "done"], "not a task"),
-    (["record", "I.1.1", "-a", "Sở Không Có", "--status", "done"], "unknown agency"),
-    (["record", "I.1.1", "-a", "", "--status", "done"], "empty agency name"),
-    (
-        ["record", "I.1.1", "-a", "SNV", "--status", "in_progress", "--percent", "150"],
-        "outside 0–100",
-    ),
-    (
-        ["record", "I.1.1", "-a", "SNV", "--status", "in_progress", "--percent", "-1"],
-        "outside 0–100",
-    ),
-    (["record", "I.1.1", "-a", "SNV", "--status", "done", "--percent", "50"], "done means 100%"),
-    (["record", "I.1.1", "-a", "SNV", "--status", "finished"], "Invalid value for '--status'"),
-    (
-        ["record", "I.1.1", "-a", "SNV", "--status", "done", "-e", "báo cáo tháng 6"],
-        "neither a document",
-    ),
-    (
-        ["record", "I.1.1", "-a", "SNV", "--status", "done", "-e", "200/BC-SNV ngày 31/02/2024"],
-        "not a real date",
-    ),
-    (["record", "I.1.1", "-a", "SNV", "--status", "done", "--date", "2099-01-01"], "in the future"),
-    (["record", "I.1.1", "-a", "SNV", "--status", "done", "--date", "hôm qua"], "is not a date"),
-    (
-        ["record", "I.1.2", "-a", "SNV", "--status", "done", "--value", "3"],
-        "states no quantitative target",
-    ),
-    (["record", "I.1.8", "-a", "SNV", "--status", "done", "--value", "3"], "several targets"),
-    (
-        ["record", "I.1.1", "-a", "SNV", "--status", "done", "--note", "a\x07b"],
-        "control characters",
-    ),
-    (["record", "I.1.1", "-a", "group:ubnd-cap-huyen", "--status", "done"], "not a group"),
-    (["assign", "I.1.1", "-a", "SNV", "--due", "31/02/2024"], "not a real date"),
-    (["assign", "I.1.1", "-a", "SNV", "--due", "soon"], "is not a date"),
-    (["assign", "I.1.1", "-a", "SNV", "--role", "boss"], "Invalid value for '--role'"),
-    (["unassign", "I.1.1", "-a", "SNV", "--reason", "   "], "--reason is empty"),
-]
-
-
-@pytest.mark.parametrize(("args", "message"), BAD, ids=[m for _, m in BAD])
-def test_bad_input_is_refused_and_nothing_written(
-    cli: Invoke, ws: Path, args: list[str], message: str
-) -> None:
-    before = _snapshot(ws)
-    result = cli(*args)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert message in lines[0]
-    assert "Traceback" not in result.output
-    assert _snapshot(ws) == before
+# -- bad input: the command lines that must be refused are in tests/corpus ----------
 
 
 def test_multiline_note_is_kept_as_one_entry(cli: Invoke, ws: Path) -> None:
@@ -432,11 +375,13 @@ def test_two_concurrent_writers_leave_every_entry(ws: Path) -> None:
 
 
 def test_killed_writer_never_leaves_a_partial_entry(ws: Path) -> None:
+    import random
     import signal
     import time
 
     acknowledged = 0
-    for delay in (0.3, 0.45, 0.6, 0.8):
+    moments = random.Random(2024)  # seeded: a failure can be replayed
+    for delay in [moments.uniform(0.25, 1.0) for _ in range(10)]:
         process = _writer(ws, 10_000, "so-noi-vu")
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)

@@ -40,8 +40,10 @@ class _Stale(Exception):
 
 
 def _read(path: Path) -> bytes:
+    from parledger.journal import read_shared
+
     try:
-        return path.read_bytes()
+        return read_shared(path)
     except FileNotFoundError:
         return b""
 

@@ -9,11 +9,12 @@ Evidence may also be a web address.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from parledger.dates import parse_date
+from parledger.dates import EARLIEST, LATEST, parse_date
 from parledger.errors import UsageError
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:&[A-Za-zĐđ0-9]+)*"
@@ -58,3 +59,29 @@ def normalise_evidence(text: str) -> str:
         "offices cite documents, e.g. '200/BC-SNV ngày 15/6/2024', '28-CT/TU', "
         "or give an https:// address"
     )
+
+
+# The form parledger itself writes (tidy, one document, an optional date),
+# matched in one step: a large ledger holds a hundred thousand of them.
+_AS_WRITTEN = re.compile(
+    rf"(?:\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+|\d+-{_CODE}/{_CODE}(?:-{_CODE})*)"
+    r"(?: ngày (\d{1,2})/(\d{1,2})/(\d{4}))?"
+)
+
+
+def evidence_problem(text: str) -> str | None:
+    """Why evidence read from a file is not evidence, or None when it is."""
+    written = _AS_WRITTEN.fullmatch(text)
+    if written is not None:
+        if written[1] is None:
+            return None
+        try:
+            if EARLIEST <= dt.date(int(written[3]), int(written[2]), int(written[1])) <= LATEST:
+                return None
+        except ValueError:
+            pass  # not a real date: the full check says so in its words
+    try:
+        normalise_evidence(text)
+    except UsageError as exc:
+        return str(exc)
+    return None

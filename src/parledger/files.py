@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -25,6 +26,11 @@ def write_atomic(path: Path, content: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        full = " (the disk is full)" if exc.errno == errno.ENOSPC else ""
+        message = f"the write failed{full}: {exc.strerror}; the file was not changed"
+        raise OSError(exc.errno, message, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

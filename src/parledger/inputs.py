@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parledger.errors import UsageError
+from parledger.models import MAX_TEXT
 
-MAX_TEXT = 2000  # characters in a note or reason: a paragraph, not a pasted file
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 

@@ -162,13 +162,23 @@ def append(path: Path, build: Builder, *, directive_id: str) -> None:
         os.close(fd)  # closing releases the lock
 
 
-def _lock(fd: int, path: Path) -> None:
+def read_shared(path: Path) -> bytes:
+    """The ledger's bytes, read under a shared lock: never half of an entry
+    that a writer is appending at that moment (a read that overlaps a write
+    may otherwise see part of it).  Readers do not wait for one another."""
+    with path.open("rb") as handle:
+        _lock(handle.fileno(), path, fcntl.LOCK_SH)
+        return handle.read()  # closing releases the lock
+
+
+def _lock(fd: int, path: Path, kind: int = fcntl.LOCK_EX) -> None:
     # flock is released by the kernel when the holder dies, so a killed
-    # writer never leaves a stale lock behind.
+    # writer never leaves a stale lock behind; a live one that hangs is
+    # waited for LOCK_TIMEOUT seconds, never forever.
     deadline = time.monotonic() + LOCK_TIMEOUT
     while True:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             if time.monotonic() > deadline:

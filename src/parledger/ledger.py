@@ -60,7 +60,7 @@ def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
     if not path.exists():
         return LoadedLedger(), []
     try:
-        text = yamlio.read_text(path)
+        text = yamlio.read_text(path, journal.read_shared)
         fast = _load_canonical(path, text)
         if fast is not None:
             return fast, []
@@ -99,7 +99,7 @@ def read(path: Path, text: str | None = None) -> yamlio.Loaded:
     """The ledger's data with positions: the fast reader for the format
     parledger writes, the full YAML loader for anything else."""
     if text is None:
-        text = yamlio.read_text(path)
+        text = yamlio.read_text(path, journal.read_shared)
     try:
         entries, positions = journal.parse(text)
     except (journal.NotCanonical, ValueError):

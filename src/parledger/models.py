@@ -69,13 +69,31 @@ def model(cls: type[_T]) -> type[_T]:
 
 
 def _pattern(value: str | None, pattern: re.Pattern[str], what: str) -> None:
-    if value is not None and not pattern.match(value):
+    if value is not None and not pattern.fullmatch(value):
         raise ValueError(f"{what} '{value}' does not match {pattern.pattern}")
 
 
 def _at_least(value: int | None, minimum: int, what: str) -> None:
     if value is not None and value < minimum:
         raise ValueError(f"{what} must be at least {minimum}, not {value}")
+
+
+MAX_TEXT = 2000
+"""Characters in a note, reason or name of who recorded: a paragraph, not a
+pasted file.  The commands refuse longer text; a file holding some was not
+written by them."""
+
+
+def _short(value: str | None, what: str) -> None:
+    if value is not None and len(value) > MAX_TEXT:
+        raise ValueError(f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+
+
+def _said(reason: str) -> None:
+    # The ledger's rule: every release and every correction says why.
+    if not reason.strip():
+        raise ValueError("the reason is empty: say why")
+    _short(reason, "the reason")
 
 
 def _one_party(agency: str | None, group: str | None) -> None:
@@ -359,6 +377,8 @@ class _Entry:
         _pattern(self.id, ENTRY_ID, "entry id")
         _pattern(self.task, NODE_ID, "task id")
         _one_party(self.agency, self.group)
+        _short(self.note, "the note")
+        _short(self.by, "'by'")
 
 
 @model
@@ -372,6 +392,10 @@ class AssignEntry(_Entry):
 class UnassignEntry(_Entry):
     kind: Literal[EntryKind.UNASSIGN]
     reason: str
+
+    def __post_init__(self) -> None:
+        _Entry.__post_init__(self)
+        _said(self.reason)
 
 
 def _check_progress(status: Status | None, percent: int | None, target: str | None) -> None:
@@ -425,6 +449,7 @@ class CorrectionEntry(_Entry):
     def __post_init__(self) -> None:
         _Entry.__post_init__(self)
         _pattern(self.supersedes, ENTRY_ID, "entry id")
+        _said(self.reason)
         _check_progress(self.status, self.percent, self.target)
 
 

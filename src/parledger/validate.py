@@ -7,14 +7,25 @@ person fixing a hand-edited file sees all of them in one run, each as
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from parledger import ledger, schema, yamlio
+from parledger.dates import EARLIEST, LATEST
+from parledger.docref import evidence_problem
 from parledger.errors import Problem
 from parledger.fold import root_of
-from parledger.models import CorrectionEntry, Directive, Node, NodeKind, ProgressEntry, Registry
+from parledger.models import (
+    CorrectionEntry,
+    Directive,
+    Entry,
+    Node,
+    NodeKind,
+    ProgressEntry,
+    Registry,
+)
 from parledger.names import fold
 from parledger.outline import Outline
 from parledger.workspace import Location, Workspace
@@ -409,6 +420,7 @@ def ledger_crossref_problems(
     groups = {g.id for g in registry.groups}
     by_id = {entry.id: entry for entry in journal.entries}
     seen: set[str] = set()
+    today = dt.date.today()
     for number, entry in enumerate(journal.entries):
         if entry.id in seen:
             add(
@@ -441,6 +453,8 @@ def ledger_crossref_problems(
                 "unknown-group",
                 f"entry {entry.id}: group '{entry.group}' is not in the registry",
             )
+        for field_name, code, message in _value_problems(entry, today):
+            add(number, field_name, code, f"entry {entry.id}: {message}")
         targets = {t.id for t in node.targets} if node is not None else set()
         if isinstance(entry, ProgressEntry) and node and entry.target not in (None, *targets):
             add(
@@ -476,4 +490,32 @@ def ledger_crossref_problems(
                     "correction-mismatch",
                     f"entry {entry.id} names another task or agency than {entry.supersedes}",
                 )
+    return problems
+
+
+def _value_problems(entry: Entry, today: dt.date) -> list[tuple[str, str, str]]:
+    """What the commands refuse to write, found in a file written by hand:
+    a slip in a year, a fact dated in the future, evidence that cites nothing.
+    Checked here, not in the models: "the future" moves, and the evidence
+    forms are the office's convention, not the file's shape.  Written for
+    speed: a cold read checks every entry of a large ledger."""
+    problems: list[tuple[str, str, str]] = []
+    days = (
+        ("date", entry.date),
+        ("due", getattr(entry, "due", None)),
+        ("fact_date", getattr(entry, "fact_date", None)),
+    )
+    for field_name, day in days:
+        if day is None or EARLIEST <= day <= today:
+            continue
+        if not EARLIEST <= day <= LATEST:
+            message = f"{field_name} {day.isoformat()} is outside {EARLIEST.year}–{LATEST.year}"
+            problems.append((field_name, "date-out-of-range", message + "; check the year"))
+        elif field_name != "due":
+            message = f"{field_name} {day.isoformat()} is in the future; record facts once done"
+            problems.append((field_name, "future-date", message))
+    for item in getattr(entry, "evidence", None) or ():
+        problem = evidence_problem(item)
+        if problem is not None:
+            problems.append(("evidence", "invalid-evidence", problem))
     return problems
