@@ -72,6 +72,29 @@ def test_appended_entries_are_seen_and_folded(cli: Invoke, scenario: Path) -> No
     assert before != after and '"status": "done"' in after
 
 
+WRITES = [
+    ["record", "I.1.1", "-a", "STP", "--status", "in_progress", "--percent", "40"],
+    ["assign", "I.1.2", "-a", "STP", "--role", "lead", "--due", "2024-07-01"],
+    ["record", "I.1.2", "-a", "STP", "--status", "done", "--date", "2024-08-01"],
+    ["unassign", "I.1.1", "-a", "STP", "--reason", "chuyển cho Sở Nội vụ"],
+    ["assign", "I.1.1", "-a", "STP", "--date", "2024-01-01"],  # before the release
+    ["record", "I.2.1", "-a", "group:ubnd-cap-huyen", "--status", "done"],  # refused
+]
+
+
+def test_states_remembered_by_writes_match_a_full_read(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each write the next read uses the state the write remembered;
+    it must be what reading the whole ledger gives."""
+    for args in WRITES:
+        cli(*args)
+        warm = _outputs(cli)
+        monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+        assert _outputs(cli) == warm, args
+        monkeypatch.delenv("PARLEDGER_NO_CACHE")
+
+
 def test_a_change_in_the_middle_is_not_missed(cli: Invoke, scenario: Path) -> None:
     cli("status", "-a", "SNV", "-f", "json")  # warm the cache
     ledger = scenario / "ledger_2024.yaml"

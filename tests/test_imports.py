@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,23 @@ def test_a_cached_status_reads_no_yaml() -> None:
     assert "ruamel.yaml" not in loaded
     assert "parledger.schema" not in loaded  # no validation: nothing new to read
     assert "openpyxl" not in loaded
+
+
+def test_status_after_a_record_validates_nothing_again(
+    workspace_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # record validated its entry and remembered the new state: the next
+    # status finds it (no schema, no pydantic) and shows the new fact.
+    monkeypatch.setenv("PARLEDGER_DATA", str(workspace_dir))
+    _loaded("status", "--agency", "SNV")
+    _loaded("record", "I.1.1", "-a", "SNV", "--status", "blocked", "--date", "2024-06-01")
+    loaded = _loaded("status", "--agency", "SNV")
+    assert "parledger.schema" not in loaded
+    assert "pydantic" not in loaded
+    shown = subprocess.run(
+        [sys.executable, "-m", "parledger", "status", "--agency", "SNV"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "17 tasks, 1 in progress, 16 not started" in shown

@@ -68,7 +68,9 @@ def put(name: str, value: Any) -> None:
 
         where.mkdir(parents=True, exist_ok=True)
         body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(where / name, FORMAT.encode() + b"\n" + body)
+        # No fsync: after a crash an item may be lost or torn, and a torn
+        # pickle fails to load, which is a miss.
+        write_atomic(where / name, FORMAT.encode() + b"\n" + body, durable=False)
         _prune(where)
     except Exception:  # full disk, read-only home: run uncached
         return

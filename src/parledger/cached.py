@@ -23,6 +23,7 @@ with their lines.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,11 @@ class _Keys:
         ]
         self.facts = "f-" + cache.key("facts", self.structure, start)
         self.ledger_sha = ""  # set by _best_state, which hashes the file once
+        self.running: Any = None  # that hash, open to what a command appends
+
+    def hash_ledger(self, ledger: bytes) -> None:
+        self.running = hashlib.sha256(ledger)
+        self.ledger_sha = self.running.hexdigest()
 
     def exact(self, sha: str) -> str:
         return "x-" + cache.key("state", self.structure, sha)
@@ -78,6 +84,42 @@ def load(location: Location) -> Workspace:
         return load_checked(location)  # reports the missing or unreadable file
     ledger_bytes = _read(location.ledger_path)
     keys = _Keys(location, directive_bytes, registry_bytes, ledger_bytes)
+    workspace = _load(location, keys, ledger_bytes)
+    workspace.after_append = _remember(keys, len(ledger_bytes), workspace)
+    return workspace
+
+
+Remember = Callable[[Entry, int, bytes], None]
+
+
+def _remember(keys: _Keys, length: int, workspace: Workspace) -> Remember:
+    """What a command's own append does to the state, stored as the next
+    state: its entry was validated by the command, so the next read of the
+    ledger finds it folded in and validates nothing again.
+
+    Keyed like every state by the SHA-256 of the bytes it describes: the bytes
+    read (hashed already) and then the bytes appended.  Should anything else
+    have changed the file meanwhile, no file has those bytes and the state is
+    never used."""
+
+    def remember(entry: Entry, offset: int, appended: bytes) -> None:
+        if keys.running is None or offset != length:
+            return  # the file grew since it was read: the next read folds it
+        from parledger.outline import Outline
+
+        members = Outline(workspace.directive, workspace.registry).members
+        after = workspace.fold_all().copy()
+        if not after.apply(entry, members, in_order=False):
+            return  # it changes an earlier fact: the next read folds everything
+        running = keys.running.copy()
+        running.update(appended)
+        keys.running, keys.ledger_sha = running, running.hexdigest()
+        _store_state(keys, length + len(appended), after)
+
+    return remember
+
+
+def _load(location: Location, keys: _Keys, ledger_bytes: bytes) -> Workspace:
     structure = cache.get(f"s-{keys.structure}")
     if isinstance(structure, tuple) and len(structure) == 2:
         directive, registry = structure
@@ -90,7 +132,7 @@ def load(location: Location) -> Workspace:
                 return _ledger_only(location, directive, registry, keys, ledger_bytes)
     workspace = load_checked(location)
     cache.put(f"s-{keys.structure}", (workspace.directive, workspace.registry))
-    keys.ledger_sha = hashlib.sha256(ledger_bytes).hexdigest()
+    keys.hash_ledger(ledger_bytes)
     _store_state(keys, len(ledger_bytes), workspace.fold_all())
     return workspace
 
@@ -108,7 +150,7 @@ def _ledger_only(
     if problems:
         raise ProblemsError(problems)
     workspace = Workspace(location, directive, registry, journal.entries)
-    keys.ledger_sha = hashlib.sha256(ledger_bytes).hexdigest()
+    keys.hash_ledger(ledger_bytes)
     _store_state(keys, len(ledger_bytes), workspace.fold_all())
     return workspace
 
@@ -149,13 +191,14 @@ def _best_state(keys: _Keys, ledger_bytes: bytes) -> dict[str, Any] | None:
     running = hashlib.sha256()
     done = 0
     matching: list[dict[str, Any]] = []
+    view = memoryview(ledger_bytes)  # slices of a view copy nothing
     for ref in candidates:
-        running.update(ledger_bytes[done : ref["length"]])
+        running.update(view[done : ref["length"]])
         done = ref["length"]
         if running.hexdigest() == ref["sha"]:
             matching.append(ref)
-    running.update(ledger_bytes[done:])
-    keys.ledger_sha = running.hexdigest()
+    running.update(view[done:])
+    keys.running, keys.ledger_sha = running, running.hexdigest()
     exact = _state(keys, keys.ledger_sha, len(ledger_bytes))
     if exact is not None:
         return exact
@@ -240,7 +283,7 @@ def _facts(location: Location, keys: _Keys, ledger_bytes: bytes) -> list[Entry]:
     if isinstance(stored, dict) and {"length", "sha", "entries"} <= set(stored):
         length = stored["length"]
         prefix_ok = len(ledger_bytes) >= length and (
-            hashlib.sha256(ledger_bytes[:length]).hexdigest() == stored["sha"]
+            hashlib.sha256(memoryview(ledger_bytes)[:length]).hexdigest() == stored["sha"]
         )
         tail = ledger_bytes[length:] if prefix_ok else b""
         if prefix_ok and not tail.strip():

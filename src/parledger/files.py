@@ -8,12 +8,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``content``: readers see the old file or the new one.
 
     The temporary file lives in the same folder so the rename cannot cross a
     file system, and it is fsynced before the rename so a crash cannot leave
-    a renamed but empty file.
+    a renamed but empty file.  ``durable=False`` skips the fsync, for files
+    that may be lost (the cache, whose reader treats a damaged item as absent).
     """
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -24,7 +25,8 @@ def write_atomic(path: Path, content: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -8,8 +8,8 @@ pairs however long the ledger), so it is what the cache keeps, and a new
 entry that happened after everything before it is folded in on its own —
 only what was appended is read.
 
-Plain tuples and dicts of strings and numbers only: the cache stores a fold
-with :mod:`marshal`, which loads them fastest.
+Plain tuples and dicts of strings and numbers only: the cache pickles a fold,
+and such data loads fast and from any parledger module layout.
 """
 
 from __future__ import annotations
@@ -90,6 +90,13 @@ class Fold:
         carried = before[5] if before is not None and before[2] else None
         due = entry.due.toordinal() if entry.due is not None else carried
         return (day, self.sequence, True, dropped, entry.role.value, due, entry.id)
+
+    def copy(self) -> Fold:
+        """A fold that applying more facts to leaves this one as it is."""
+        return Fold(
+            dict(self.assignments), dict(self.progress), dict(self.values),
+            self.max_date, self.sequence,
+        )  # fmt: skip
 
     def as_data(self) -> tuple[object, ...]:
         return (self.assignments, self.progress, self.values, self.max_date, self.sequence)

@@ -129,12 +129,13 @@ Builder = Callable[[Current], str]
 """Given the ledger as it is, validate and return the text to append."""
 
 
-def append(path: Path, build: Builder, *, directive_id: str) -> None:
+def append(path: Path, build: Builder, *, directive_id: str) -> tuple[int, bytes] | None:
     """Append what ``build`` returns, under the lock; refuse if the file moved.
 
     ``build`` runs while the lock is held, so what it validated against is
     exactly what the new entries follow.  It raises to refuse; then nothing
-    is written.
+    is written.  Returns where the appended bytes start and the bytes, or
+    None when ``build`` had nothing to add.
     """
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
@@ -147,7 +148,7 @@ def append(path: Path, build: Builder, *, directive_id: str) -> None:
         try:
             text = build(current)
             if not text:
-                return
+                return None
             if not current.size:
                 text = header(directive_id) + text
             elif not current.ends_with_newline():
@@ -157,7 +158,9 @@ def append(path: Path, build: Builder, *, directive_id: str) -> None:
         finally:
             current.close()
         _check_unchanged(fd, path, before, current.size)
-        _write_all(fd, text.encode("utf-8"), path)
+        data = text.encode("utf-8")
+        _write_all(fd, data, path)
+        return current.size, data
     finally:
         os.close(fd)  # closing releases the lock
 

@@ -426,7 +426,9 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
         final["entry"] = schema.entry(yamlio.parse(text)[0])
         return text
 
-    journal.append(location.ledger_path, build, directive_id=workspace.directive.id)
+    written = journal.append(location.ledger_path, build, directive_id=workspace.directive.id)
+    if written is not None and workspace.after_append is not None:
+        workspace.after_append(final["entry"], *written)
     return final["entry"]
 
 

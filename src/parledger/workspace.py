@@ -130,6 +130,9 @@ class Workspace:
         self._entries = entries
         self._read_entries = read_entries
         self._folded = folded
+        # Told of each entry a command appends (entry, offset, bytes), so a
+        # cache can remember the new state instead of reading it next time.
+        self.after_append: Callable[[Entry, int, bytes], None] | None = None
 
     @property
     def entries(self) -> list[Entry]:
