@@ -9,7 +9,9 @@ import pytest
 
 from parledger import yamlio
 from parledger.workspace import bundled_root
-from tests.conftest import Invoke
+from tests.conftest import ROOT, Invoke
+
+SCENARIO = ROOT / "tests" / "data" / "scenario" / "ledger_2024.yaml"
 
 
 @pytest.mark.parametrize("name", ["agencies.yaml", "directive_2024.yaml"])
@@ -96,3 +98,21 @@ def test_crlf_and_bom_survive_an_edit(tmp_path: Path) -> None:
 
     yamlio.edit(path, change)  # type: ignore[arg-type]
     assert path.read_bytes() == b"\xef\xbb\xbf# note\r\na: 1\r\nb:\r\n- x\r\n- y\r\n"
+
+
+def test_an_append_to_a_crlf_ledger_with_a_bom_keeps_both(cli: Invoke, workspace_dir: Path) -> None:
+    # A ledger saved by a Windows editor: BOM and CRLF line ends.
+    ledger = workspace_dir / "ledger_2024.yaml"
+    ledger.write_bytes(b"\xef\xbb\xbf" + SCENARIO.read_bytes().replace(b"\n", b"\r\n"))
+    before = ledger.read_bytes()
+    args = ("record", "I.1.1", "-a", "SNV", "--status", "in_progress", "--note", "dòng 1\ndòng 2")
+    result = cli("--data-dir", str(workspace_dir), *args)
+    assert result.exit_code == 0, result.output
+    after = ledger.read_bytes()
+    assert after.startswith(before)  # appended, nothing rewritten
+    added = after[len(before) :]
+    assert added.count(b"\n") == added.count(b"\r\n") > 5  # one line-end style
+    assert b"\r\r" not in added
+    assert cli("--data-dir", str(workspace_dir), "validate").exit_code == 0
+    history = cli("--data-dir", str(workspace_dir), "history", "-f", "json").stdout
+    assert '"note": "dòng 1\\ndòng 2"' in history
