@@ -19,7 +19,6 @@ import datetime as dt
 import errno
 import fcntl
 import json
-import mmap
 import os
 import re
 import time
@@ -99,30 +98,39 @@ def header(directive_id: str) -> str:
 
 
 class Current:
-    """The ledger as it is under the lock, without copying it into memory:
-    a write must cost about the same at any size, and the file may be large."""
+    """The ledger as it is under the lock, read a piece at a time: a write
+    must cost about the same at any size, and the file may be large.
+
+    Read with pread, not mapped: a file truncated by a program that ignores
+    the lock would make a mapping fault and kill the process; a read just
+    comes back short (and the append is then refused as a changed file)."""
+
+    CHUNK = 1 << 20
 
     def __init__(self, fd: int) -> None:
+        self._fd = fd
         self.size = os.fstat(fd).st_size
-        self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if self.size else None
 
     def contains(self, needle: bytes) -> bool:
-        return self._map is not None and self._map.find(needle) >= 0
+        offset, overlap = 0, len(needle) - 1
+        while offset < self.size:
+            chunk = os.pread(self._fd, self.CHUNK + overlap, offset)
+            if needle in chunk:
+                return True
+            if len(chunk) <= overlap:
+                return False
+            offset += len(chunk) - overlap
+        return False
 
     def ends_with_newline(self) -> bool:
-        return self._map is None or self._map[-1:] == b"\n"
+        return self.size == 0 or os.pread(self._fd, 1, self.size - 1) == b"\n"
 
     def uses_crlf(self) -> bool:
         """Whether the file's lines end in CRLF (saved on Windows): new lines
         then do too, so the file keeps one style and the diff shows no churn."""
-        if self._map is None:
-            return False
-        end = self._map.find(b"\n")
-        return end > 0 and self._map[end - 1 : end] == b"\r"
-
-    def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
+        start = os.pread(self._fd, 65536, 0)
+        end = start.find(b"\n")
+        return end > 0 and start[end - 1 : end] == b"\r"
 
 
 Builder = Callable[[Current], str]
@@ -145,18 +153,15 @@ def append(path: Path, build: Builder, *, directive_id: str) -> tuple[int, bytes
         _lock(fd, path)
         before = os.fstat(fd)
         current = _snapshot(fd)
-        try:
-            text = build(current)
-            if not text:
-                return None
-            if not current.size:
-                text = header(directive_id) + text
-            elif not current.ends_with_newline():
-                text = "\n" + text  # a hand edit left no final newline
-            if current.uses_crlf():
-                text = text.replace("\n", "\r\n")
-        finally:
-            current.close()
+        text = build(current)
+        if not text:
+            return None
+        if not current.size:
+            text = header(directive_id) + text
+        elif not current.ends_with_newline():
+            text = "\n" + text  # a hand edit left no final newline
+        if current.uses_crlf():
+            text = text.replace("\n", "\r\n")
         _check_unchanged(fd, path, before, current.size)
         data = text.encode("utf-8")
         _write_all(fd, data, path)
@@ -170,7 +175,13 @@ def read_shared(path: Path) -> bytes:
     that a writer is appending at that moment (a read that overlaps a write
     may otherwise see part of it).  Readers do not wait for one another."""
     with path.open("rb") as handle:
-        _lock(handle.fileno(), path, fcntl.LOCK_SH)
+        try:
+            _lock(handle.fileno(), path, fcntl.LOCK_SH)
+        except OSError as exc:
+            # A file system without flock (some network and FUSE mounts):
+            # reading without the lock is how every reader worked before.
+            if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                raise
         return handle.read()  # closing releases the lock
 
 
