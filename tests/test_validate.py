@@ -156,3 +156,25 @@ def test_missing_and_empty_files(cli: Invoke, workspace_dir: Path) -> None:
     result = cli("--data-dir", str(workspace_dir), "validate")
     assert result.exit_code == 1
     assert "agencies.yaml:1:1: empty-file" in result.stdout
+
+
+def test_a_fact_dated_tomorrow_is_allowed_for_time_zones(cli: Invoke, workspace_dir: Path) -> None:
+    # Recorded just after midnight in Hà Nội, read by a server on UTC: a day
+    # ahead is not a slip; two days ahead is.
+    import datetime as dt
+
+    def ledger_dated(day: dt.date) -> str:
+        return (
+            "- id: e-000000000001\n  kind: progress\n  task: I.1.1\n  agency: so-noi-vu\n"
+            f"  date: {day.isoformat()}\n  recorded: 2024-06-01T10:00:00Z\n"
+            '  by: "T"\n  status: in_progress\n'
+        )
+
+    today = dt.date.today()
+    ledger = workspace_dir / "ledger_2024.yaml"
+    ledger.write_text(ledger_dated(today + dt.timedelta(days=1)), encoding="utf-8")
+    assert cli("--data-dir", str(workspace_dir), "validate").exit_code == 0
+    ledger.write_text(ledger_dated(today + dt.timedelta(days=2)), encoding="utf-8")
+    result = cli("--data-dir", str(workspace_dir), "validate")
+    assert result.exit_code == 1
+    assert "ledger_2024.yaml:5:3: future-date" in result.stdout

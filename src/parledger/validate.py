@@ -420,7 +420,9 @@ def ledger_crossref_problems(
     groups = {g.id for g in registry.groups}
     by_id = {entry.id: entry for entry in journal.entries}
     seen: set[str] = set()
-    today = dt.date.today()
+    # A day of slack: an entry recorded just after midnight in Hà Nội
+    # (UTC+7) is dated a day ahead of a server that keeps UTC.
+    latest_fact = dt.date.today() + dt.timedelta(days=1)
     for number, entry in enumerate(journal.entries):
         if entry.id in seen:
             add(
@@ -453,7 +455,7 @@ def ledger_crossref_problems(
                 "unknown-group",
                 f"entry {entry.id}: group '{entry.group}' is not in the registry",
             )
-        for field_name, code, message in _value_problems(entry, today):
+        for field_name, code, message in _value_problems(entry, latest_fact):
             add(number, field_name, code, f"entry {entry.id}: {message}")
         targets = {t.id for t in node.targets} if node is not None else set()
         if isinstance(entry, ProgressEntry) and node and entry.target not in (None, *targets):
@@ -493,7 +495,7 @@ def ledger_crossref_problems(
     return problems
 
 
-def _value_problems(entry: Entry, today: dt.date) -> list[tuple[str, str, str]]:
+def _value_problems(entry: Entry, latest_fact: dt.date) -> list[tuple[str, str, str]]:
     """What the commands refuse to write, found in a file written by hand:
     a slip in a year, a fact dated in the future, evidence that cites nothing.
     Checked here, not in the models: "the future" moves, and the evidence
@@ -506,7 +508,7 @@ def _value_problems(entry: Entry, today: dt.date) -> list[tuple[str, str, str]]:
         ("fact_date", getattr(entry, "fact_date", None)),
     )
     for field_name, day in days:
-        if day is None or EARLIEST <= day <= today:
+        if day is None or EARLIEST <= day <= latest_fact:
             continue
         if not EARLIEST <= day <= LATEST:
             message = f"{field_name} {day.isoformat()} is outside {EARLIEST.year}–{LATEST.year}"
