@@ -36,6 +36,11 @@ LEDGER_KEY_BYTES = 65536  # the start of a ledger that names it
 MAX_TAIL_ENTRIES = 500  # more appended than this: read everything again
 
 
+# What may follow the last entry and still add nothing: spaces and line ends.
+# A tab, VT or FF there is a YAML error, which only the full read reports.
+_BLANK = b" \r\n"
+
+
 class _Stale(Exception):
     """The cache cannot answer; read everything."""
 
@@ -229,7 +234,7 @@ def _warm(
         folded=folded,
     )
     tail = ledger_bytes[length:]
-    if not tail.strip():
+    if not tail.strip(_BLANK):
         return workspace
     appended = _appended(location, workspace, ledger_bytes, length)
     from parledger.outline import Outline
@@ -286,7 +291,7 @@ def _facts(location: Location, keys: _Keys, ledger_bytes: bytes) -> list[Entry]:
             hashlib.sha256(memoryview(ledger_bytes)[:length]).hexdigest() == stored["sha"]
         )
         tail = ledger_bytes[length:] if prefix_ok else b""
-        if prefix_ok and not tail.strip():
+        if prefix_ok and not tail.strip(_BLANK):
             return list(stored["entries"])
         if prefix_ok:
             try:

@@ -51,6 +51,7 @@ FIELD_ORDER = (
 # a letter first (so never a number or date), then letters, digits and . _ -
 # but none of the words YAML 1.1 or 1.2 turns into booleans or null.
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, not to JSON
 _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"}
 
 
@@ -69,11 +70,16 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
         return text  # ids and keywords read best unquoted in a diff
     # JSON's escapes are a subset of YAML's double-quoted ones, so control
     # characters and newlines in a note survive and cannot break the block.
-    return json.dumps(text, ensure_ascii=False)
+    # JSON leaves NEL, LS and PS as they are, but YAML reads them as line
+    # breaks: they are escaped too.
+    quoted = json.dumps(text, ensure_ascii=False)
+    for mark in _YAML_BREAKS:
+        quoted = quoted.replace(mark, f"\\u{ord(mark):04x}")
+    return quoted
 
 
 def format_entry(entry: Mapping[str, Any]) -> str:
@@ -357,6 +363,8 @@ def entries(text: str) -> Iterator[dict[str, Any]]:
     NotCanonical, and the caller reads the file with the full YAML loader
     instead; what this accepts, that loader reads to the same data.
     """
+    if any(mark in text for mark in _YAML_BREAKS):
+        raise NotCanonical("a line break YAML knows and JSON does not")
     current: dict[str, Any] | None = None
     items: list[Any] | None = None
     seen: dict[str, Any] = {}
