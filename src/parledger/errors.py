@@ -6,7 +6,17 @@ error boundary in ``parledger.cli`` turns it into one line on stderr.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Line breaks and other control characters, which a message may quote from
+# a file ("entry e-\nfoo: unknown field …"): shown escaped, so a problem
+# stays on its one line and a terminal prints what it says.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(text: str) -> str:
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 class ParledgerError(Exception):
@@ -38,7 +48,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.code}: {self.message}"
+        where = f"{_escaped(self.path)}:{self.line}:{self.col}"
+        return f"{where}: {self.code}: {_escaped(self.message)}"
 
 
 class ProblemsError(DataError):

@@ -16,7 +16,6 @@ from parledger import ledger, schema, yamlio
 from parledger.dates import EARLIEST, LATEST
 from parledger.docref import evidence_problem
 from parledger.errors import Problem
-from parledger.fold import root_of
 from parledger.models import (
     CorrectionEntry,
     Directive,
@@ -402,6 +401,19 @@ def _check_quote(
         )
 
 
+def _in_cycle(entry_id: str, by_id: dict[str, Entry]) -> bool:
+    """Whether a chain of corrections comes back on itself (rather than
+    ending at an entry that is missing, which is reported where it is named)."""
+    seen: set[str] = set()
+    current = by_id.get(entry_id)
+    while isinstance(current, CorrectionEntry):
+        if current.id in seen:
+            return True
+        seen.add(current.id)
+        current = by_id.get(current.supersedes)
+    return False
+
+
 def ledger_crossref_problems(
     journal: ledger.LoadedLedger, directive: Directive, registry: Registry
 ) -> list[Problem]:
@@ -474,7 +486,7 @@ def ledger_crossref_problems(
                     "unknown-entry",
                     f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger",
                 )
-            elif root_of(entry.id, by_id) is None:
+            elif _in_cycle(entry.id, by_id):
                 add(
                     number,
                     "supersedes",
