@@ -253,7 +253,7 @@ def _appended(
 ) -> list[Entry]:
     """The entries appended after ``length``, validated; any problem sends the
     load down the full path, which reports it with its line."""
-    from parledger import journal, schema, yamlio
+    from parledger import journal, yamlio
     from parledger.ledger import LoadedLedger
     from parledger.models import CorrectionEntry
     from parledger.validate import ledger_crossref_problems
@@ -262,7 +262,7 @@ def _appended(
         raw, positions = journal.parse(ledger_bytes[length:].decode("utf-8"))
         if len(raw) > MAX_TAIL_ENTRIES:
             raise _Stale  # a large pull: as cheap to read everything
-        entries = [schema.entry(item) for item in raw]
+        entries = [_validated(item) for item in raw]
     except Exception as exc:  # not canonical, not UTF-8, not valid: let the full path say
         raise _Stale from exc
     if any(isinstance(entry, CorrectionEntry) for entry in entries):
@@ -282,6 +282,20 @@ def _appended(
     return entries
 
 
+def _validated(raw: Any) -> Entry:
+    """One appended entry, validated: built as it is when its values have
+    exactly the model's types (no pydantic to import for a few entries),
+    else by pydantic, which also says what is wrong."""
+    from parledger import exact
+
+    built = exact.entry(raw)
+    if built is not None:
+        return built
+    from parledger import schema
+
+    return schema.entry(raw)
+
+
 def _facts(location: Location, keys: _Keys, ledger_bytes: bytes) -> list[Entry]:
     """Every entry: the cached ones, then those appended since."""
     stored = cache.get(keys.facts)
@@ -295,10 +309,10 @@ def _facts(location: Location, keys: _Keys, ledger_bytes: bytes) -> list[Entry]:
             return list(stored["entries"])
         if prefix_ok:
             try:
-                from parledger import journal, schema
+                from parledger import journal
 
                 raw, _ = journal.parse(tail.decode("utf-8"))
-                return [*stored["entries"], *(schema.entry(item) for item in raw)]
+                return [*stored["entries"], *(_validated(item) for item in raw)]
             except Exception:  # anything odd: read everything
                 pass
     workspace = load_checked(location)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from parledger import ledger, schema, yamlio
+from parledger import ledger, yamlio
 from parledger.dates import EARLIEST, LATEST
 from parledger.docref import evidence_problem
 from parledger.errors import Problem
@@ -42,6 +42,10 @@ _PYDANTIC_CODES = {
 
 def check(location: Location) -> tuple[Workspace | None, list[Problem]]:
     """Load both files, validate them against each other, return all problems."""
+    # Imported here: the checks of appended entries below (the cache's way)
+    # must not pay for importing pydantic.
+    from parledger import schema
+
     problems: list[Problem] = []
     registry_file = _load(location.registry_path, problems)
     directive_file = _load(location.directive_path, problems)
@@ -84,9 +88,11 @@ def _model(
     if loaded.data is None:
         problems.append(Problem(str(loaded.path), 1, 1, "empty-file", "the file holds no data"))
         return None
+    from parledger.schema import ValidationError
+
     try:
         return build(loaded.data)
-    except schema.ValidationError as exc:
+    except ValidationError as exc:
         for error in exc.errors():
             problems.append(_schema_problem(loaded, error))
         return None
