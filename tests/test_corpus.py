@@ -18,6 +18,7 @@ import pytest
 
 from parledger.workspace import bundled_root
 from tests.conftest import ROOT, Invoke
+from tests.test_ledger import _snapshot
 from tests.test_legacy import to_tcvn3, to_vni, to_windows_1258
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -96,10 +97,6 @@ def _place(workspace: Path, where: str) -> str:
     """FILE:LINE as a problem names it: the full path, and the colon after a
     line number so that line 5 does not match line 50."""
     return f"{workspace / where}:" if where[-1].isdigit() else str(workspace / where)
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def _first_line(command: str, exit_code: int, stdout: str, stderr: str) -> str:

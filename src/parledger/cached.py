@@ -155,7 +155,8 @@ def _ledger_only(
     if problems:
         raise ProblemsError(problems)
     workspace = Workspace(location, directive, registry, journal.entries)
-    keys.hash_ledger(ledger_bytes)
+    if keys.running is None:  # _best_state hashed these bytes already, if it ran
+        keys.hash_ledger(ledger_bytes)
     _store_state(keys, len(ledger_bytes), workspace.fold_all())
     return workspace
 

@@ -150,15 +150,27 @@ def _field_names(entry: Entry) -> set[str]:
 
 
 def root_of(entry_id: str, by_id: dict[str, Entry]) -> str | None:
-    """The fact an entry id finally refers to, through chains of corrections."""
+    """The fact an entry id finally refers to, through chains of corrections;
+    None when the chain ends at a missing entry or loops."""
+    end, _ = _chain_end(entry_id, by_id)
+    return end.id if end is not None else None
+
+
+def in_cycle(entry_id: str, by_id: dict[str, Entry]) -> bool:
+    """Whether a chain of corrections comes back on itself (rather than
+    ending at an entry that is missing)."""
+    return _chain_end(entry_id, by_id)[1]
+
+
+def _chain_end(entry_id: str, by_id: dict[str, Entry]) -> tuple[Entry | None, bool]:
     seen: set[str] = set()
     current = by_id.get(entry_id)
     while isinstance(current, CorrectionEntry):
         if current.id in seen:
-            return None  # a cycle can only come from hand edits
+            return None, True  # a cycle can only come from hand edits
         seen.add(current.id)
         current = by_id.get(current.supersedes)
-    return current.id if current is not None else None
+    return current, False
 
 
 def _pairs(entry: AssignEntry | UnassignEntry, members: Members) -> list[Pair]:

@@ -16,6 +16,7 @@ from parledger import ledger, yamlio
 from parledger.dates import EARLIEST, LATEST
 from parledger.docref import evidence_problem
 from parledger.errors import Problem
+from parledger.fold import in_cycle
 from parledger.models import (
     CorrectionEntry,
     Directive,
@@ -407,19 +408,6 @@ def _check_quote(
         )
 
 
-def _in_cycle(entry_id: str, by_id: dict[str, Entry]) -> bool:
-    """Whether a chain of corrections comes back on itself (rather than
-    ending at an entry that is missing, which is reported where it is named)."""
-    seen: set[str] = set()
-    current = by_id.get(entry_id)
-    while isinstance(current, CorrectionEntry):
-        if current.id in seen:
-            return True
-        seen.add(current.id)
-        current = by_id.get(current.supersedes)
-    return False
-
-
 def ledger_crossref_problems(
     journal: ledger.LoadedLedger, directive: Directive, registry: Registry
 ) -> list[Problem]:
@@ -492,7 +480,7 @@ def ledger_crossref_problems(
                     "unknown-entry",
                     f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger",
                 )
-            elif _in_cycle(entry.id, by_id):
+            elif in_cycle(entry.id, by_id):
                 add(
                     number,
                     "supersedes",
