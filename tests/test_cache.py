@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -93,6 +94,51 @@ def test_states_remembered_by_writes_match_a_full_read(
         monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
         assert _outputs(cli) == warm, args
         monkeypatch.delenv("PARLEDGER_NO_CACHE")
+
+
+def _states(folder: Path) -> list[dict[str, Any]]:
+    import pickle
+
+    found = []
+    for item in folder.iterdir():
+        if item.name.startswith("x-"):
+            found.append(pickle.loads(item.read_bytes().partition(b"\n")[2]))
+    return found
+
+
+def test_writes_store_deltas_and_a_whole_fold_when_the_chain_is_long(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+) -> None:
+    from parledger import cached
+
+    monkeypatch.setattr(cached, "MAX_CHAIN", 2)
+    cli("status", "-a", "STP", "-f", "json")  # the whole fold of the ledger as it is
+    stored = []
+    for percent in range(10, 60, 10):
+        args = ["record", "I.1.1", "-a", "STP", "--status", "in_progress"]
+        assert cli(*args, "--percent", str(percent)).exit_code == 0
+        newest = max(_states(private_cache), key=lambda state: int(state["length"]))
+        stored.append("fold" if "fold" in newest else "delta")
+        warm = _outputs(cli)
+        monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+        assert _outputs(cli) == warm, percent
+        monkeypatch.delenv("PARLEDGER_NO_CACHE")
+    assert stored == ["delta", "delta", "fold", "delta", "delta"]
+
+
+def test_a_delta_whose_base_is_gone_is_a_miss(
+    cli: Invoke, scenario: Path, private_cache: Path
+) -> None:
+    cli("status", "-a", "STP", "-f", "json")
+    args = ["record", "I.1.1", "-a", "STP", "--status", "in_progress", "--percent", "45"]
+    assert cli(*args).exit_code == 0
+    for item in private_cache.iterdir():
+        if item.name.startswith("x-") and b"fold" in item.read_bytes():
+            item.unlink()  # the whole fold the delta builds on
+    row = next(
+        r for r in _json(cli("status", "-a", "STP", "-f", "json").stdout) if r["task"] == "I.1.1"
+    )
+    assert row["percent"] == 45
 
 
 def test_a_change_in_the_middle_is_not_missed(cli: Invoke, scenario: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -93,3 +94,32 @@ def test_positions_point_at_entries_keys_and_items() -> None:
     assert lines[line - 1] == "  percent: 60"
     line, _ = positions.position((0,))
     assert lines[line - 1].startswith("- id: ")
+
+
+@pytest.mark.parametrize(
+    ("known_length", "needle", "found"),
+    [
+        (0, b"- id: e-000000000002", True),  # nothing known: the file is read
+        (60, b"- id: e-000000000001", True),  # in what the command read
+        (60, b"- id: e-000000000003", True),  # appended since it read
+        (40, b"- id: e-000000000002", True),  # across the end of what it read
+        (60, b"- id: e-00000000000f", False),
+        (200, b"- id: e-000000000003", True),  # the file is shorter: read it all
+    ],
+)
+def test_an_id_is_found_in_bytes_read_before_and_in_what_was_appended_since(
+    tmp_path: Path, known_length: int, needle: bytes, found: bool
+) -> None:
+    import os
+
+    text = b"".join(f"- id: e-00000000000{n}\n  kind: assign\n".encode() for n in (1, 2, 3))
+    path = tmp_path / "ledger.yaml"
+    path.write_bytes(text)
+    known = (text * 2)[:known_length]
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        current = journal.Current(fd)
+        current.CHUNK = 16  # several reads even for a small file
+        assert current.contains(needle, known=known) is found
+    finally:
+        os.close(fd)

@@ -6,7 +6,9 @@ Items per workspace, each keyed by content (see :mod:`parledger.cache`):
 - the ledger's state: how many bytes of the ledger it covers, their SHA-256,
   and the fold of their entries (:mod:`parledger.fold`); stored under the
   hash of those bytes, and under the ledger's first bytes (which appends
-  never change) as "the latest state of this ledger";
+  never change) as "the latest state of this ledger".  A command that
+  appends stores its new state as a delta: the state it read plus its one
+  entry, a few hundred bytes instead of the whole fold again;
 - the ledger's facts: the entries themselves, stored when a command first
   needs them (history, a correction).
 
@@ -70,6 +72,7 @@ class _Keys:
         self.facts = "f-" + cache.key("facts", self.structure, start)
         self.ledger_sha = ""  # set by _best_state, which hashes the file once
         self.running: Any = None  # that hash, open to what a command appends
+        self.depth = 0  # deltas between the state of the bytes read and a whole fold
 
     def hash_ledger(self, ledger: bytes) -> None:
         self.running = hashlib.sha256(ledger)
@@ -91,6 +94,7 @@ def load(location: Location) -> Workspace:
     keys = _Keys(location, directive_bytes, registry_bytes, ledger_bytes)
     workspace = _load(location, keys, ledger_bytes)
     workspace.after_append = _remember(keys, len(ledger_bytes), workspace)
+    workspace.ledger_read = ledger_bytes
     return workspace
 
 
@@ -105,7 +109,9 @@ def _remember(keys: _Keys, length: int, workspace: Workspace) -> Remember:
     Keyed like every state by the SHA-256 of the bytes it describes: the bytes
     read (hashed already) and then the bytes appended.  Should anything else
     have changed the file meanwhile, no file has those bytes and the state is
-    never used."""
+    never used.  Stored as a delta on the state of the bytes read (every load
+    leaves one): writing the whole fold again would cost a write as much as
+    the ledger is long."""
 
     def remember(entry: Entry, offset: int, appended: bytes) -> None:
         if keys.running is None or offset != length:
@@ -116,10 +122,16 @@ def _remember(keys: _Keys, length: int, workspace: Workspace) -> Remember:
         after = workspace.fold_all().copy()
         if not after.apply(entry, members, in_order=False):
             return  # it changes an earlier fact: the next read folds everything
+        base = {"base": keys.ledger_sha, "base_length": length, "entry": entry}
         running = keys.running.copy()
         running.update(appended)
         keys.running, keys.ledger_sha = running, running.hexdigest()
-        _store_state(keys, length + len(appended), after)
+        if keys.depth < MAX_CHAIN:
+            keys.depth += 1
+            _store(keys, length + len(appended), base)
+        else:
+            keys.depth = 0
+            _store_state(keys, length + len(appended), after)
 
     return remember
 
@@ -162,11 +174,18 @@ def _ledger_only(
 
 
 RECENT_STATES = 8  # states remembered per ledger: branches, copies, clones
+MAX_CHAIN = 16  # deltas on deltas before a write stores the whole fold again
 
 
 def _store_state(keys: _Keys, length: int, folded: Fold) -> None:
+    _store(keys, length, {"fold": folded.as_data()})
+
+
+def _store(keys: _Keys, length: int, content: dict[str, Any]) -> None:
+    """The state of the ledger's first ``length`` bytes (hashed in ``keys``):
+    a whole fold, or a delta on the state of fewer bytes."""
     sha = keys.ledger_sha
-    cache.put(keys.exact(sha), {"length": length, "sha": sha, "fold": folded.as_data()})
+    cache.put(keys.exact(sha), {"length": length, "sha": sha} | content)
     for name in keys.latest:
         recent = [ref for ref in _refs(name) if ref["sha"] != sha]
         cache.put(name, [{"length": length, "sha": sha}, *recent][:RECENT_STATES])
@@ -179,16 +198,49 @@ def _refs(name: str) -> list[dict[str, Any]]:
     return [r for r in found if isinstance(r, dict) and {"length", "sha"} <= set(r)]
 
 
-def _state(keys: _Keys, sha: str, length: int) -> dict[str, Any] | None:
-    state = cache.get(keys.exact(sha))
-    if not isinstance(state, dict) or not {"length", "sha", "fold"} <= set(state):
-        return None
-    return state if state["length"] == length and state["sha"] == sha else None
+class _Folds:
+    """Folds of stored states, with who owes a group's tasks worked out once
+    (a delta's entry may be a group assignment)."""
+
+    def __init__(self, directive: Directive, registry: Registry) -> None:
+        self._structure = (directive, registry)
+        self._members: Any = None
+
+    def members(self) -> Any:
+        if self._members is None:
+            from parledger.outline import Outline
+
+            self._members = Outline(*self._structure).members
+        return self._members
+
+    def state(self, keys: _Keys, sha: str, length: int) -> tuple[Fold, int] | None:
+        """The fold of the ledger's first ``length`` bytes, whose hash is
+        ``sha``, and how many deltas led to it; None when not stored."""
+        deltas: list[Entry] = []
+        while True:
+            state = cache.get(keys.exact(sha))
+            if not isinstance(state, dict) or (state.get("length"), state.get("sha")) != (
+                length,
+                sha,
+            ):
+                return None
+            if "fold" in state:
+                break
+            if len(deltas) >= MAX_CHAIN or not state["base_length"] < length:
+                return None  # a chain too long, or a loop: never from this code
+            deltas.append(state["entry"])
+            sha, length = state["base"], state["base_length"]
+        folded = Fold.from_data(state["fold"])
+        for entry in reversed(deltas):
+            if not folded.apply(entry, self.members(), in_order=False):
+                return None
+        return folded, len(deltas)
 
 
-def _best_state(keys: _Keys, ledger_bytes: bytes) -> dict[str, Any] | None:
+def _best_state(keys: _Keys, ledger_bytes: bytes, folds: _Folds) -> tuple[int, Fold] | None:
     """The state of these very bytes, else of the longest recent state whose
-    bytes still start the file.  One pass of the hash over the file."""
+    bytes still start the file, and how many bytes it covers.  One pass of
+    the hash over the file."""
     refs = {ref["sha"]: ref for name in keys.latest for ref in _refs(name)}
     candidates = sorted(
         (ref for ref in refs.values() if ref["length"] <= len(ledger_bytes)),
@@ -205,24 +257,25 @@ def _best_state(keys: _Keys, ledger_bytes: bytes) -> dict[str, Any] | None:
             matching.append(ref)
     running.update(view[done:])
     keys.running, keys.ledger_sha = running, running.hexdigest()
-    exact = _state(keys, keys.ledger_sha, len(ledger_bytes))
+    exact = folds.state(keys, keys.ledger_sha, len(ledger_bytes))
     if exact is not None:
-        return exact
+        keys.depth = exact[1]
+        return len(ledger_bytes), exact[0]
     for ref in reversed(matching):
-        state = _state(keys, ref["sha"], ref["length"])
+        state = folds.state(keys, ref["sha"], ref["length"])
         if state is not None:
-            return state
+            return ref["length"], state[0]  # the tail is folded in and stored whole
     return None
 
 
 def _warm(
     location: Location, directive: Directive, registry: Registry, keys: _Keys, ledger_bytes: bytes
 ) -> Workspace:
-    state = _best_state(keys, ledger_bytes)
+    folds = _Folds(directive, registry)
+    state = _best_state(keys, ledger_bytes, folds)
     if state is None:
         raise _Stale
-    length = state["length"]
-    folded = Fold.from_data(state["fold"])
+    length, folded = state
 
     def read_entries() -> list[Entry]:
         return _facts(location, keys, ledger_bytes)
@@ -238,11 +291,8 @@ def _warm(
     if not tail.strip(_BLANK):
         return workspace
     appended = _appended(location, workspace, ledger_bytes, length)
-    from parledger.outline import Outline
-
-    members = Outline(directive, registry).members
     for entry in appended:
-        if not folded.apply(entry, members, in_order=False):
+        if not folded.apply(entry, folds.members(), in_order=False):
             workspace.refold()
             break
     _store_state(keys, len(ledger_bytes), workspace.fold_all())

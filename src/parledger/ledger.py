@@ -417,7 +417,11 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
 
     def build(current: journal.Current) -> str:
         # A byte search, not a parse: a write costs about the same at any size.
-        entry_id = new_entry_id(lambda candidate: current.contains(f"- id: {candidate}".encode()))
+        entry_id = new_entry_id(
+            lambda candidate: current.contains(
+                f"- id: {candidate}".encode(), known=workspace.ledger_read
+            )
+        )
         raw = {"id": entry_id} | entry
         text = journal.format_entry(raw)
         # Validate exactly what will be on disk, read back as the loader reads it.

@@ -133,6 +133,9 @@ class Workspace:
         # Told of each entry a command appends (entry, offset, bytes), so a
         # cache can remember the new state instead of reading it next time.
         self.after_append: Callable[[Entry, int, bytes], None] | None = None
+        # The ledger's bytes as the load read them, when it kept them: a
+        # write searches them for a clashing id instead of reading them again.
+        self.ledger_read = b""
 
     @property
     def entries(self) -> list[Entry]:
