@@ -181,74 +181,126 @@ def workspace_for(size: int, work: Path) -> Path:
 
 
 def fresh_copy(source: Path, work: Path, size: int) -> Path:
-    """A throw-away copy to append to, so the generated workspace never changes."""
+    """A throw-away copy to append to, so the generated workspace never changes.
+
+    Written to disk before it is used: a user's ledger has been on disk long
+    before they record, while the copy's 25 MB would still be in memory
+    waiting to be written, and the fsync that ends every append would then
+    write them all (about 12 ms at 100,000 entries, nothing parledger does).
+    """
     target = work / f"copy-{size}"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target)
+    os.sync()
     return target
 
 
 # -- measurements -----------------------------------------------------------
 
 
-def repeated(
-    name: str, once: Callable[[], Run], settings: Settings, *, warmup_counts: bool
-) -> Measure:
-    """One warm-up, then ``repeat`` timed runs.
+@dataclass
+class Job:
+    """One measurement, or several that one cycle of commands yields, taken
+    in turns with every other job (see :func:`take_turns`).
 
-    When the warm-up alone exceeds ``--slow`` seconds the measurement takes
-    ``--slow-repeat`` timed runs instead: at that length, what a warm-up
-    warms (the OS file cache, .pyc files) is lost in the noise.  If
-    ``warmup_counts``, the slow warm-up itself was a proper run (nothing it
-    primes is reused) and counts as the first one.
+    ``once`` runs it once and returns the run that says how slow it is (for
+    ``--slow``) and one run per name in ``names``.
     """
-    warmup = once()
-    measure = Measure()
-    count = settings.repeat
-    if warmup.seconds > settings.slow:
-        count = settings.slow_repeat
-        if warmup_counts:
-            measure.runs.append(warmup)
-            measure.warmup_kept = True
-    while len(measure.runs) < count:
-        measure.runs.append(once())
-    log(f"  {name}: median {measure.median:.3f} s over {len(measure.runs)}, "
-        f"peak {measure.peak_mb:.0f} MB")  # fmt: skip
-    return measure
+
+    label: str
+    names: tuple[str, ...]
+    once: Callable[[], tuple[Run, tuple[Run, ...]]]
+    warmup_counts: bool  # the warm-up is a proper run (it primes nothing reused)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    wanted: int = 0
+
+    def take(self) -> None:
+        _, runs = self.once()
+        for name, run in zip(self.names, runs, strict=True):
+            self.measures[name].runs.append(run)
+
+    @property
+    def done(self) -> bool:
+        return len(self.measures[self.names[0]].runs) >= self.wanted
 
 
-def measure_baselines(settings: Settings) -> dict[str, Measure]:
+def single(label: str, name: str, once: Callable[[], Run], *, warmup_counts: bool) -> Job:
+    def run() -> tuple[Run, tuple[Run, ...]]:
+        taken = once()
+        return taken, (taken,)
+
+    return Job(label, (name,), run, warmup_counts)
+
+
+def take_turns(jobs: Sequence[Job], settings: Settings) -> None:
+    """A warm-up of each job, then one run of each in turn until each has
+    ``repeat`` runs.
+
+    Why turns: this machine's speed drifts by a third over minutes, and
+    every target is a ratio of two jobs.  Measured one job after the other,
+    a drift between them goes into the ratio; taken in turns, both sides of
+    every ratio see the same minutes.
+
+    When a warm-up alone exceeds ``--slow`` seconds that job takes
+    ``--slow-repeat`` timed runs instead: at that length, what a warm-up
+    warms (the OS file cache, .pyc files) is lost in the noise.  If the
+    job's warm-up was a proper run, it counts as the first one.
+    """
+    for job in jobs:
+        gauge, runs = job.once()
+        job.measures = {name: Measure() for name in job.names}
+        job.wanted = settings.repeat
+        if gauge.seconds > settings.slow:
+            job.wanted = settings.slow_repeat
+            if job.warmup_counts:
+                for name, run in zip(job.names, runs, strict=True):
+                    job.measures[name].runs.append(run)
+                    job.measures[name].warmup_kept = True
+        log(f"  warmed up: {job.label} ({gauge.seconds:.2f} s)")
+    turn = 0
+    while not all(job.done for job in jobs):
+        turn += 1
+        for job in jobs:
+            if not job.done:
+                job.take()
+        log(f"  turn {turn} done")
+    for job in jobs:
+        for name, measure in job.measures.items():
+            log(f"  {job.label}, {name}: median {measure.median:.3f} s over "
+                f"{len(measure.runs)}, peak {measure.peak_mb:.0f} MB")  # fmt: skip
+
+
+def baseline_jobs(settings: Settings) -> list[Job]:
     """The import floor, and status on the bundled data (no workspace at all)."""
     empty = settings.work / "empty"  # no ./data here, so the bundled data is used
     empty.mkdir(parents=True, exist_ok=True)
     cache = settings.work / "cache-bundled"
     shutil.rmtree(cache, ignore_errors=True)
     env = base_env(cache)
-    log("baselines")
-    return {
-        "import": repeated(
+    return [
+        single(
+            "baseline",
             "import",
             lambda: run_once([sys.executable, "-c", IMPORTS], env, empty),
-            settings,
             warmup_counts=True,
         ),
-        "status_bundled": repeated(
-            "status bundled",
+        single(
+            "baseline",
+            "status_bundled",
             lambda: run_once([PARLEDGER, *STATUS], env, empty),
-            settings,
             warmup_counts=False,  # it primed the shared cache
         ),
-    }
+    ]
 
 
-def measure_size(size: int, settings: Settings) -> dict[str, Measure]:
-    """Cold, warm and after-append status, and record, at one ledger size."""
+def size_jobs(size: int, settings: Settings) -> list[Job]:
+    """Cold and warm status, and the record cycle, at one ledger size."""
     work = settings.work
     ws = workspace_for(size, work)
-    caches = work / "caches"
+    caches = work / "caches" / str(size)
     shutil.rmtree(caches, ignore_errors=True)
-    caches.mkdir()
-    log(f"N = {size:,}")
+    caches.mkdir(parents=True)
+    label = f"N = {size:,}"
 
     def cold() -> Run:
         cache = Path(tempfile.mkdtemp(dir=caches))
@@ -262,27 +314,26 @@ def measure_size(size: int, settings: Settings) -> dict[str, Measure]:
     def warm() -> Run:
         return run_once([PARLEDGER, "--data-dir", str(ws), *STATUS], warm_env, work)
 
-    results = {
-        "status_cold": repeated("status cold", cold, settings, warmup_counts=True),
-        "status_warm": repeated("status warm", warm, settings, warmup_counts=False),
-    }
-    results |= measure_append(size, ws, settings)
-    return results
+    return [
+        single(label, "status_cold", cold, warmup_counts=True),
+        single(label, "status_warm", warm, warmup_counts=False),
+        append_job(label, size, ws, caches / "append", settings),
+    ]
 
 
-def measure_append(size: int, ws: Path, settings: Settings) -> dict[str, Measure]:
+def append_job(label: str, size: int, ws: Path, cache: Path, settings: Settings) -> Job:
     """``record`` on a copy whose cache is warm, then the ``status`` after it.
 
     Each cycle copies the workspace (the generated one never changes), primes
     the copy's cache with an untimed ``status``, times ``record`` (it appends
     one entry) and then times the next ``status``: that one must read only
-    what was appended.
+    what was appended.  Then another process appends an entry, as a ``git
+    pull`` does, and the next ``status`` is timed too.
     """
     work = settings.work
-    cache = work / "caches" / "append"
     env = base_env(cache)
 
-    def cycle() -> tuple[Run, Run, Run, Run]:
+    def cycle() -> tuple[Run, tuple[Run, ...]]:
         shutil.rmtree(cache, ignore_errors=True)
         copy = fresh_copy(ws, work, size)
         prime = run_once([PARLEDGER, "--data-dir", str(copy), *STATUS], env, work)
@@ -290,26 +341,9 @@ def measure_append(size: int, ws: Path, settings: Settings) -> dict[str, Measure
         status = run_once([PARLEDGER, "--data-dir", str(copy), *STATUS], env, work)
         pull(copy)
         pulled = run_once([PARLEDGER, "--data-dir", str(copy), *STATUS], env, work)
-        return prime, record, status, pulled
+        return prime, (record, status, pulled)
 
-    record, appended, pulled = Measure(), Measure(), Measure()
-    prime, *_ = warmup = cycle()
-    count = settings.repeat
-    if prime.seconds > settings.slow:  # see repeated(): the warm-up cycle counts
-        count = settings.slow_repeat
-        for measure, run in zip((record, appended, pulled), warmup[1:], strict=True):
-            measure.runs.append(run)
-            measure.warmup_kept = True
-    while len(record.runs) < count:
-        _, *timed = cycle()
-        for measure, run in zip((record, appended, pulled), timed, strict=True):
-            measure.runs.append(run)
-    shown = (("record", record), ("status after append", appended), ("status after pull", pulled))
-    for name, measure in shown:
-        log(f"  {name}: median {measure.median:.3f} s over {len(measure.runs)}, "
-            f"peak {measure.peak_mb:.0f} MB")  # fmt: skip
-    shutil.rmtree(work / f"copy-{size}", ignore_errors=True)
-    return {"record": record, "status_appended": appended, "status_pulled": pulled}
+    return Job(label, ("record", "status_appended", "status_pulled"), cycle, warmup_counts=True)
 
 
 def pull(workspace: Path) -> None:
@@ -558,12 +592,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     started = time.perf_counter()
     try:
-        results.baseline = measure_baselines(settings)
-        for size in sizes:
-            results.by_size[size] = measure_size(size, settings)
+        baselines = baseline_jobs(settings)
+        by_size = {size: size_jobs(size, settings) for size in sizes}
+        take_turns([*baselines, *(job for jobs in by_size.values() for job in jobs)], settings)
     except BenchError as exc:
         print(f"run.py: {exc}", file=sys.stderr)
         return 1
+    finally:
+        for size in sizes:
+            shutil.rmtree(settings.work / f"copy-{size}", ignore_errors=True)
+    results.baseline = {name: m for job in baselines for name, m in job.measures.items()}
+    for size, jobs in by_size.items():
+        results.by_size[size] = {name: m for job in jobs for name, m in job.measures.items()}
     log(f"done in {(time.perf_counter() - started) / 60:.1f} min")
     print(report(results, settings))
     if args.json:
