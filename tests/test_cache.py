@@ -126,6 +126,18 @@ def test_writes_store_deltas_and_a_whole_fold_when_the_chain_is_long(
     assert stored == ["delta", "delta", "fold", "delta", "delta"]
 
 
+def test_blank_lines_appended_leave_a_state_for_the_bytes_read(
+    cli: Invoke, scenario: Path, private_cache: Path
+) -> None:
+    # A write stores its state as a delta on the state of the bytes its load
+    # read: that state must exist even when only blank lines came since.
+    cli("status", "-a", "STP", "-f", "json")
+    ledger = scenario / "ledger_2024.yaml"
+    ledger.write_bytes(ledger.read_bytes() + b"\n\n")
+    cli("status", "-a", "STP", "-f", "json")
+    assert ledger.stat().st_size in {state["length"] for state in _states(private_cache)}
+
+
 def test_a_delta_whose_base_is_gone_is_a_miss(
     cli: Invoke, scenario: Path, private_cache: Path
 ) -> None:

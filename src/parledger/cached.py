@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from parledger import cache
-from parledger.fold import Fold
+from parledger.fold import Fold, Members
 from parledger.models import Directive, Entry, Registry
 from parledger.workspace import Location, Workspace, load_checked
 
@@ -204,9 +204,9 @@ class _Folds:
 
     def __init__(self, directive: Directive, registry: Registry) -> None:
         self._structure = (directive, registry)
-        self._members: Any = None
+        self._members: Members | None = None
 
-    def members(self) -> Any:
+    def members(self) -> Members:
         if self._members is None:
             from parledger.outline import Outline
 
@@ -219,10 +219,9 @@ class _Folds:
         deltas: list[Entry] = []
         while True:
             state = cache.get(keys.exact(sha))
-            if not isinstance(state, dict) or (state.get("length"), state.get("sha")) != (
-                length,
-                sha,
-            ):
+            if not isinstance(state, dict):
+                return None
+            if (state.get("length"), state.get("sha")) != (length, sha):
                 return None
             if "fold" in state:
                 break
@@ -289,6 +288,8 @@ def _warm(
     )
     tail = ledger_bytes[length:]
     if not tail.strip(_BLANK):
+        if length < len(ledger_bytes):  # blank lines since: the same fold, for these bytes
+            _store_state(keys, len(ledger_bytes), folded)
         return workspace
     appended = _appended(location, workspace, ledger_bytes, length)
     for entry in appended:
