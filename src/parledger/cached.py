@@ -25,6 +25,7 @@ with their lines.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -238,25 +239,49 @@ class _Folds:
 
 def _best_state(keys: _Keys, ledger_bytes: bytes, folds: _Folds) -> tuple[int, Fold] | None:
     """The state of these very bytes, else of the longest recent state whose
-    bytes still start the file, and how many bytes it covers.  One pass of
-    the hash over the file."""
+    bytes still start the file, and how many bytes it covers.
+
+    One pass of the hash over the file, in a thread: hashlib lets go of the
+    interpreter while it hashes, so meanwhile this thread loads the state
+    most likely to be the answer (the newest one as long as the file),
+    which is used only if the hash then says it is."""
     refs = {ref["sha"]: ref for name in keys.latest for ref in _refs(name)}
     candidates = sorted(
         (ref for ref in refs.values() if ref["length"] <= len(ledger_bytes)),
         key=lambda ref: ref["length"],
     )
-    running = hashlib.sha256()
-    done = 0
     matching: list[dict[str, Any]] = []
-    view = memoryview(ledger_bytes)  # slices of a view copy nothing
-    for ref in candidates:
-        running.update(view[done : ref["length"]])
-        done = ref["length"]
-        if running.hexdigest() == ref["sha"]:
-            matching.append(ref)
-    running.update(view[done:])
-    keys.running, keys.ledger_sha = running, running.hexdigest()
-    exact = folds.state(keys, keys.ledger_sha, len(ledger_bytes))
+    failed: list[Exception] = []
+
+    def hash_through() -> None:
+        try:
+            running = hashlib.sha256()
+            done = 0
+            view = memoryview(ledger_bytes)  # slices of a view copy nothing
+            for ref in candidates:
+                running.update(view[done : ref["length"]])
+                done = ref["length"]
+                if running.hexdigest() == ref["sha"]:
+                    matching.append(ref)
+            running.update(view[done:])
+            keys.running, keys.ledger_sha = running, running.hexdigest()
+        except Exception as exc:  # said in this thread, not printed by that one
+            failed.append(exc)
+
+    hashing = threading.Thread(target=hash_through, name="parledger-hash")
+    hashing.start()
+    try:
+        # The lists of recent states come newest first.
+        guess = next((ref for ref in refs.values() if ref["length"] == len(ledger_bytes)), None)
+        guessed = folds.state(keys, guess["sha"], guess["length"]) if guess else None
+    finally:
+        hashing.join()
+    if failed:
+        raise _Stale from failed[0]
+    if guess is not None and guess["sha"] == keys.ledger_sha:
+        exact = guessed
+    else:
+        exact = folds.state(keys, keys.ledger_sha, len(ledger_bytes))
     if exact is not None:
         keys.depth = exact[1]
         return len(ledger_bytes), exact[0]

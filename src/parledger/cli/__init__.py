@@ -103,6 +103,9 @@ _ledger.register(app)
 
 def main() -> None:
     """Console-script entry point."""
+    from parledger.cli import common
+
+    common.ONE_SHOT = True
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
