@@ -138,6 +138,47 @@ def test_blank_lines_appended_leave_a_state_for_the_bytes_read(
     assert ledger.stat().st_size in {state["length"] for state in _states(private_cache)}
 
 
+def test_a_warm_load_does_not_hold_the_ledger_in_memory(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing changed since the last command: the ledger is hashed through a
+    # small buffer, never read whole (25 MB at 100,000 entries).
+    from parledger import cached
+
+    expected = cli("status", "-a", "SNV", "-f", "json").stdout
+    assert cli("record", "I.1.1", "-a", "SNV", "--status", "blocked").exit_code == 0
+    after_record = cli("status", "-a", "SNV", "-f", "json").stdout
+
+    def whole(path: Path) -> bytes:
+        raise AssertionError(f"{path} read whole")
+
+    monkeypatch.setattr(cached, "_read", whole)
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == after_record != expected
+    assert cli("record", "I.1.1", "-a", "SNV", "--status", "in_progress").exit_code == 0
+    assert '"status": "in_progress"' in cli("status", "-a", "SNV", "-f", "json").stdout
+
+
+def test_a_state_found_by_its_hash_is_listed_first_for_the_next_load(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+) -> None:
+    # A branch checked out again: its state is stored, but not first among
+    # the ledger's recent states.  The long way finds it by its hash, and
+    # lists it first, so the next load takes the short way.
+    from parledger import cached
+
+    expected = cli("status", "-a", "SNV", "-f", "json").stdout
+    for item in private_cache.iterdir():
+        if item.name.startswith(("l-", "p-")):
+            item.unlink()
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
+
+    def whole(path: Path) -> bytes:
+        raise AssertionError(f"{path} read whole")
+
+    monkeypatch.setattr(cached, "_read", whole)
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
+
+
 def test_a_delta_whose_base_is_gone_is_a_miss(
     cli: Invoke, scenario: Path, private_cache: Path
 ) -> None:

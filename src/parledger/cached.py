@@ -25,12 +25,13 @@ with their lines.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from parledger import cache
+from parledger import cache, journal
 from parledger.fold import Fold, Members
 from parledger.models import Directive, Entry, Registry
 from parledger.workspace import Location, Workspace, load_checked
@@ -91,12 +92,93 @@ def load(location: Location) -> Workspace:
         registry_bytes = location.registry_path.read_bytes()
     except OSError:
         return load_checked(location)  # reports the missing or unreadable file
+    try:
+        unchanged = _unchanged(location, directive_bytes, registry_bytes)
+    except OSError:
+        unchanged = None  # the long way says what is wrong with the file
+    if unchanged is not None:
+        return unchanged
     ledger_bytes = _read(location.ledger_path)
     keys = _Keys(location, directive_bytes, registry_bytes, ledger_bytes)
     workspace = _load(location, keys, ledger_bytes)
     workspace.after_append = _remember(keys, len(ledger_bytes), workspace)
     workspace.ledger_read = ledger_bytes
     return workspace
+
+
+CHUNK = 1 << 20  # bytes hashed at a time on the fast path
+
+
+def _unchanged(
+    location: Location, directive_bytes: bytes, registry_bytes: bytes
+) -> Workspace | None:
+    """The common case, the ledger exactly as the last command left it, at
+    the cost of one hash and without holding the file in memory.
+
+    Under the shared lock, a thread hashes the file through a small buffer
+    (hashlib and reads let go of the interpreter) while this one loads the
+    newest state stored for a ledger of this length; it is used if the hash
+    then names it.  None when it does not: the long way reads the whole file
+    and finds out what changed."""
+    with journal.shared(location.ledger_path) as handle:
+        fd = handle.fileno()
+        size = os.fstat(fd).st_size
+        keys = _Keys(location, directive_bytes, registry_bytes, os.pread(fd, LEDGER_KEY_BYTES, 0))
+        guess = _newest(keys, size)
+        structure = _structure(keys) if guess is not None else None
+        if guess is None or structure is None:
+            return None
+        hashed: list[Any] = []
+
+        def hash_file() -> None:
+            try:
+                running = hashlib.sha256()
+                buffer = memoryview(bytearray(CHUNK))
+                offset = 0
+                while offset < size:
+                    got = os.preadv(fd, [buffer[: min(CHUNK, size - offset)]], offset)
+                    if not got:
+                        return  # shorter than it was: someone ignored the lock
+                    running.update(buffer[:got])
+                    offset += got
+                hashed.append(running)
+            except Exception:  # a read error: the long way meets it again and says so
+                return
+
+        hashing = threading.Thread(target=hash_file, name="parledger-hash")
+        hashing.start()
+        folds = _Folds(*structure)
+        try:
+            state = folds.state(keys, guess["sha"], size)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            state = None  # an item that does not fit is a miss
+        finally:
+            hashing.join()
+    if state is None or not hashed or hashed[0].hexdigest() != guess["sha"]:
+        return None
+    keys.running, keys.ledger_sha, keys.depth = hashed[0], guess["sha"], state[1]
+    directive, registry = structure
+
+    def read_entries() -> list[Entry]:
+        # The bytes this load hashed, read again for the entries themselves.
+        ledger_bytes = _read(location.ledger_path)[:size]
+        if hashlib.sha256(ledger_bytes).hexdigest() != guess["sha"]:
+            return load_checked(location).entries  # the file changed since
+        return _facts(location, keys, ledger_bytes)
+
+    workspace = Workspace(location, directive, registry, read_entries=read_entries, folded=state[0])
+    workspace.after_append = _remember(keys, size, workspace)
+    return workspace
+
+
+def _structure(keys: _Keys) -> tuple[Directive, Registry] | None:
+    """The directive and registry, validated when these bytes were first read."""
+    structure = cache.get(f"s-{keys.structure}")
+    if isinstance(structure, tuple) and len(structure) == 2:
+        directive, registry = structure
+        if isinstance(directive, Directive) and isinstance(registry, Registry):
+            return directive, registry
+    return None
 
 
 Remember = Callable[[Entry, int, bytes], None]
@@ -138,16 +220,15 @@ def _remember(keys: _Keys, length: int, workspace: Workspace) -> Remember:
 
 
 def _load(location: Location, keys: _Keys, ledger_bytes: bytes) -> Workspace:
-    structure = cache.get(f"s-{keys.structure}")
-    if isinstance(structure, tuple) and len(structure) == 2:
+    structure = _structure(keys)
+    if structure is not None:
         directive, registry = structure
-        if isinstance(directive, Directive) and isinstance(registry, Registry):
-            try:
-                return _warm(location, directive, registry, keys, ledger_bytes)
-            except (_Stale, TypeError, ValueError, KeyError, IndexError, AttributeError):
-                # A state that does not fit (or an item that unpickled into
-                # something else) is a miss, never an error.
-                return _ledger_only(location, directive, registry, keys, ledger_bytes)
+        try:
+            return _warm(location, directive, registry, keys, ledger_bytes)
+        except (_Stale, TypeError, ValueError, KeyError, IndexError, AttributeError):
+            # A state that does not fit (or an item that unpickled into
+            # something else) is a miss, never an error.
+            return _ledger_only(location, directive, registry, keys, ledger_bytes)
     workspace = load_checked(location)
     cache.put(f"s-{keys.structure}", (workspace.directive, workspace.registry))
     keys.hash_ledger(ledger_bytes)
@@ -187,9 +268,20 @@ def _store(keys: _Keys, length: int, content: dict[str, Any]) -> None:
     a whole fold, or a delta on the state of fewer bytes."""
     sha = keys.ledger_sha
     cache.put(keys.exact(sha), {"length": length, "sha": sha} | content)
+    _list_first(keys, length, sha)
+
+
+def _list_first(keys: _Keys, length: int, sha: str) -> None:
+    """Put a stored state first among this ledger's recent ones."""
     for name in keys.latest:
         recent = [ref for ref in _refs(name) if ref["sha"] != sha]
         cache.put(name, [{"length": length, "sha": sha}, *recent][:RECENT_STATES])
+
+
+def _newest(keys: _Keys, length: int) -> dict[str, Any] | None:
+    """The newest state stored for this ledger at this length: the one
+    :func:`_unchanged` bets on."""
+    return next((r for name in keys.latest for r in _refs(name) if r["length"] == length), None)
 
 
 def _refs(name: str) -> list[dict[str, Any]]:
@@ -239,51 +331,32 @@ class _Folds:
 
 def _best_state(keys: _Keys, ledger_bytes: bytes, folds: _Folds) -> tuple[int, Fold] | None:
     """The state of these very bytes, else of the longest recent state whose
-    bytes still start the file, and how many bytes it covers.
-
-    One pass of the hash over the file, in a thread: hashlib lets go of the
-    interpreter while it hashes, so meanwhile this thread loads the state
-    most likely to be the answer (the newest one as long as the file),
-    which is used only if the hash then says it is."""
+    bytes still start the file, and how many bytes it covers.  One pass of
+    the hash over the file."""
     refs = {ref["sha"]: ref for name in keys.latest for ref in _refs(name)}
     candidates = sorted(
         (ref for ref in refs.values() if ref["length"] <= len(ledger_bytes)),
         key=lambda ref: ref["length"],
     )
+    running = hashlib.sha256()
+    done = 0
     matching: list[dict[str, Any]] = []
-    failed: list[Exception] = []
-
-    def hash_through() -> None:
-        try:
-            running = hashlib.sha256()
-            done = 0
-            view = memoryview(ledger_bytes)  # slices of a view copy nothing
-            for ref in candidates:
-                running.update(view[done : ref["length"]])
-                done = ref["length"]
-                if running.hexdigest() == ref["sha"]:
-                    matching.append(ref)
-            running.update(view[done:])
-            keys.running, keys.ledger_sha = running, running.hexdigest()
-        except Exception as exc:  # said in this thread, not printed by that one
-            failed.append(exc)
-
-    hashing = threading.Thread(target=hash_through, name="parledger-hash")
-    hashing.start()
-    try:
-        # The lists of recent states come newest first.
-        guess = next((ref for ref in refs.values() if ref["length"] == len(ledger_bytes)), None)
-        guessed = folds.state(keys, guess["sha"], guess["length"]) if guess else None
-    finally:
-        hashing.join()
-    if failed:
-        raise _Stale from failed[0]
-    if guess is not None and guess["sha"] == keys.ledger_sha:
-        exact = guessed
-    else:
-        exact = folds.state(keys, keys.ledger_sha, len(ledger_bytes))
+    view = memoryview(ledger_bytes)  # slices of a view copy nothing
+    for ref in candidates:
+        running.update(view[done : ref["length"]])
+        done = ref["length"]
+        if running.hexdigest() == ref["sha"]:
+            matching.append(ref)
+    running.update(view[done:])
+    keys.running, keys.ledger_sha = running, running.hexdigest()
+    exact = folds.state(keys, keys.ledger_sha, len(ledger_bytes))
     if exact is not None:
         keys.depth = exact[1]
+        newest = _newest(keys, len(ledger_bytes))
+        if newest is None or newest["sha"] != keys.ledger_sha:
+            # Found by its hash, not first in the list (a branch checked out
+            # again, a copy): first from now on, so the next read is fast.
+            _list_first(keys, len(ledger_bytes), keys.ledger_sha)
         return len(ledger_bytes), exact[0]
     for ref in reversed(matching):
         state = folds.state(keys, ref["sha"], ref["length"])

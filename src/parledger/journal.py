@@ -23,8 +23,9 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from parledger.errors import ParledgerError
 
@@ -184,9 +185,16 @@ def append(path: Path, build: Builder, *, directive_id: str) -> tuple[int, bytes
 
 
 def read_shared(path: Path) -> bytes:
-    """The ledger's bytes, read under a shared lock: never half of an entry
-    that a writer is appending at that moment (a read that overlaps a write
-    may otherwise see part of it).  Readers do not wait for one another."""
+    """The ledger's bytes, read under a shared lock (see :func:`shared`)."""
+    with shared(path) as handle:
+        return handle.read()
+
+
+@contextmanager
+def shared(path: Path) -> Iterator[BinaryIO]:
+    """The ledger open for reading under a shared lock: never half of an
+    entry that a writer is appending at that moment (a read that overlaps a
+    write may otherwise see part of it).  Readers do not wait for one another."""
     with path.open("rb") as handle:
         try:
             _lock(handle.fileno(), path, fcntl.LOCK_SH)
@@ -195,7 +203,7 @@ def read_shared(path: Path) -> bytes:
             # reading without the lock is how every reader worked before.
             if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
                 raise
-        return handle.read()  # closing releases the lock
+        yield handle  # closing releases the lock
 
 
 def _lock(fd: int, path: Path, kind: int = fcntl.LOCK_EX) -> None:
