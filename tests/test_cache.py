@@ -179,6 +179,36 @@ def test_a_state_found_by_its_hash_is_listed_first_for_the_next_load(
     assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
 
 
+@pytest.mark.parametrize(
+    ("cache_state", "chunk"),
+    [("warm", 1 << 20), ("warm", 7), ("cold", 1 << 20), ("off", 1 << 20)],
+)
+def test_a_write_never_takes_an_id_the_ledger_holds(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, cache_state: str, chunk: int
+) -> None:
+    # A write draws its entry id before it loads, and the load looks for it
+    # on its way over the ledger: an id drawn twice is drawn again.
+    import re
+
+    from parledger import cached, ledger
+
+    monkeypatch.setattr(cached, "CHUNK", chunk)  # 7: every id lies across pieces
+    path = scenario / "ledger_2024.yaml"
+    held = re.findall(r"^- id: (e-[0-9a-f]{12})$", path.read_text(), re.MULTILINE)
+    taken = held[len(held) // 2]
+    if cache_state == "warm":
+        cli("status", "-a", "SNV")
+    elif cache_state == "off":
+        monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+    draws = iter([taken, "e-00000000000a"])
+    monkeypatch.setattr(ledger, "draw_entry_id", lambda: next(draws))
+    assert cli("record", "I.1.1", "-a", "SNV", "--status", "blocked").exit_code == 0
+    text = path.read_text()
+    assert text.count(f"- id: {taken}\n") == 1
+    assert "- id: e-00000000000a\n" in text
+    assert cli("validate").exit_code == 0
+
+
 def test_a_delta_whose_base_is_gone_is_a_miss(
     cli: Invoke, scenario: Path, private_cache: Path
 ) -> None:

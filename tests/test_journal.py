@@ -123,3 +123,27 @@ def test_an_id_is_found_in_bytes_read_before_and_in_what_was_appended_since(
         assert current.contains(needle, known=known) is found
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize(
+    ("start", "needle", "found"),
+    [
+        (76, b"- id: e-000000000003", True),  # appended since the bytes searched
+        (40, b"- id: e-000000000002", True),  # across where the search stopped
+        (76, b"- id: e-000000000001", False),  # searched already: not read again
+        (500, b"- id: e-000000000001", True),  # the file is shorter: read it all
+    ],
+)
+def test_a_search_from_where_a_load_stopped_reads_only_what_came_after(
+    tmp_path: Path, start: int, needle: bytes, found: bool
+) -> None:
+    import os
+
+    text = b"".join(f"- id: e-00000000000{n}\n  kind: assign\n".encode() for n in (1, 2, 3))
+    path = tmp_path / "ledger.yaml"
+    path.write_bytes(text)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert journal.Current(fd).contains(needle, start=start) is found
+    finally:
+        os.close(fd)

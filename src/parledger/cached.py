@@ -84,7 +84,8 @@ class _Keys:
         return "x-" + cache.key("state", self.structure, sha)
 
 
-def load(location: Location) -> Workspace:
+def load(location: Location, draw: str | None = None) -> Workspace:
+    """See :func:`parledger.workspace.load`."""
     if cache.folder() is None:
         return load_checked(location)
     try:
@@ -93,7 +94,7 @@ def load(location: Location) -> Workspace:
     except OSError:
         return load_checked(location)  # reports the missing or unreadable file
     try:
-        unchanged = _unchanged(location, directive_bytes, registry_bytes)
+        unchanged = _unchanged(location, directive_bytes, registry_bytes, draw)
     except OSError:
         unchanged = None  # the long way says what is wrong with the file
     if unchanged is not None:
@@ -103,6 +104,8 @@ def load(location: Location) -> Workspace:
     workspace = _load(location, keys, ledger_bytes)
     workspace.after_append = _remember(keys, len(ledger_bytes), workspace)
     workspace.ledger_read = ledger_bytes
+    if draw and f"- id: {draw}".encode() not in ledger_bytes:
+        workspace.unused_id = (draw, len(ledger_bytes))
     return workspace
 
 
@@ -110,7 +113,7 @@ CHUNK = 1 << 20  # bytes hashed at a time on the fast path
 
 
 def _unchanged(
-    location: Location, directive_bytes: bytes, registry_bytes: bytes
+    location: Location, directive_bytes: bytes, registry_bytes: bytes, draw: str | None
 ) -> Workspace | None:
     """The common case, the ledger exactly as the last command left it, at
     the cost of one hash and without holding the file in memory.
@@ -119,7 +122,10 @@ def _unchanged(
     (hashlib and reads let go of the interpreter) while this one loads the
     newest state stored for a ledger of this length; it is used if the hash
     then names it.  None when it does not: the long way reads the whole file
-    and finds out what changed."""
+    and finds out what changed.  On its way the thread looks for the entry
+    id ``draw`` that a write means to use, so the write need not read the
+    file again."""
+    needle = f"- id: {draw}".encode() if draw else b""
     with journal.shared(location.ledger_path) as handle:
         fd = handle.fileno()
         size = os.fstat(fd).st_size
@@ -129,17 +135,26 @@ def _unchanged(
         if guess is None or structure is None:
             return None
         hashed: list[Any] = []
+        found: list[bool] = []
 
         def hash_file() -> None:
             try:
                 running = hashlib.sha256()
-                buffer = memoryview(bytearray(CHUNK))
-                offset = 0
+                raw = bytearray(CHUNK)
+                buffer = memoryview(raw)
+                offset, before = 0, b""  # the last bytes so far, for a needle across pieces
                 while offset < size:
                     got = os.preadv(fd, [buffer[: min(CHUNK, size - offset)]], offset)
                     if not got:
                         return  # shorter than it was: someone ignored the lock
                     running.update(buffer[:got])
+                    if needle and not found:
+                        edge = before + raw[: min(got, len(needle) - 1)]
+                        if raw.find(needle, 0, got) >= 0 or needle in edge:
+                            found.append(True)
+                        before = (before + raw[max(0, got - len(needle) + 1) : got])[
+                            1 - len(needle) :
+                        ]
                     offset += got
                 hashed.append(running)
             except Exception:  # a read error: the long way meets it again and says so
@@ -168,6 +183,8 @@ def _unchanged(
 
     workspace = Workspace(location, directive, registry, read_entries=read_entries, folded=state[0])
     workspace.after_append = _remember(keys, size, workspace)
+    if draw and not found:
+        workspace.unused_id = (draw, size)
     return workspace
 
 

@@ -118,15 +118,19 @@ class Current:
         self._fd = fd
         self.size = os.fstat(fd).st_size
 
-    def contains(self, needle: bytes, *, known: bytes = b"") -> bool:
+    def contains(self, needle: bytes, *, known: bytes = b"", start: int = 0) -> bool:
         """Whether the file holds ``needle``.  ``known``: the file's first
         bytes as this command read them earlier (under the shared lock), searched
-        in memory; only what lies beyond them is read."""
-        offset, overlap = 0, len(needle) - 1
+        in memory.  ``start``: the file's first bytes up to there were searched
+        already, when this command read them.  Only what lies beyond is read."""
+        overlap = len(needle) - 1
         if known and len(known) <= self.size:
             if needle in known:
                 return True
-            offset = max(0, len(known) - overlap)
+            start = max(start, len(known))
+        if start > self.size:
+            start = 0  # shorter than it was: search it all
+        offset = max(0, start - overlap)
         while offset < self.size:
             chunk = os.pread(self._fd, self.CHUNK + overlap, offset)
             if needle in chunk:

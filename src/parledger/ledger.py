@@ -415,13 +415,17 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
         )
     final: dict[str, Entry] = {}
 
+    unused = workspace.unused_id
+
     def build(current: journal.Current) -> str:
-        # A byte search, not a parse: a write costs about the same at any size.
-        entry_id = new_entry_id(
-            lambda candidate: current.contains(
-                f"- id: {candidate}".encode(), known=workspace.ledger_read
-            )
-        )
+        def taken(candidate: str) -> bool:
+            # A byte search, not a parse: a write costs about the same at any size.
+            needle = f"- id: {candidate}".encode()
+            if unused is not None and candidate == unused[0]:
+                return current.contains(needle, start=unused[1])
+            return current.contains(needle, known=workspace.ledger_read)
+
+        entry_id = new_entry_id(taken, first=unused[0] if unused else None)
         raw = {"id": entry_id} | entry
         text = journal.format_entry(raw)
         # Validate exactly what will be on disk, read back as the loader reads it.
@@ -436,9 +440,14 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
     return final["entry"]
 
 
-def new_entry_id(taken: Callable[[str], bool]) -> str:
+def new_entry_id(taken: Callable[[str], bool], *, first: str | None = None) -> str:
+    """A random id (``first``, if it is not taken, drawn earlier)."""
+    candidate = first or draw_entry_id()
+    while taken(candidate):
+        candidate = draw_entry_id()
+    return candidate
+
+
+def draw_entry_id() -> str:
     """A random id: unique across branches without coordination."""
-    while True:
-        candidate = f"e-{secrets.token_hex(6)}"
-        if not taken(candidate):
-            return candidate
+    return f"e-{secrets.token_hex(6)}"

@@ -136,6 +136,10 @@ class Workspace:
         # The ledger's bytes as the load read them, when it kept them: a
         # write searches them for a clashing id instead of reading them again.
         self.ledger_read = b""
+        # An entry id drawn before the load, and how many of the ledger's
+        # first bytes the load found not to hold it: a write that uses it
+        # searches only what was appended since.
+        self.unused_id: tuple[str, int] | None = None
 
     @property
     def entries(self) -> list[Entry]:
@@ -170,16 +174,18 @@ class Workspace:
         return fold(effective(self.entries), members, cutoff=cutoff)
 
 
-def load(location: Location, *, use_cache: bool = True) -> Workspace:
+def load(location: Location, *, use_cache: bool = True, draw: str | None = None) -> Workspace:
     """Load and validate; raise ProblemsError with every problem found.
 
     Through the cache when it is on (see :mod:`parledger.cache`): a workspace
-    whose bytes were validated before is not validated again.
+    whose bytes were validated before is not validated again.  ``draw``: an
+    entry id a write means to use; the cached load, which passes over every
+    byte of the ledger anyway, looks for it on the way (``unused_id``).
     """
     if use_cache:
         from parledger.cached import load as load_cached
 
-        return load_cached(location)
+        return load_cached(location, draw)
     return load_checked(location)
 
 

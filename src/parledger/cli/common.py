@@ -51,11 +51,18 @@ ONE_SHOT = False
 """Set by the console script: this process ends with the command."""
 
 
-def load_workspace(ctx: typer.Context) -> Workspace:
+def load_workspace(ctx: typer.Context, *, writing: bool = False) -> Workspace:
+    """The workspace the options name.  ``writing``: for a command that
+    appends an entry, whose id the load looks for on its way."""
     from parledger import workspace
 
     state = ctx.find_object(State)
-    loaded = workspace.load(workspace.locate(state.data_dir if state else None))
+    draw = None
+    if writing:
+        from parledger.ledger import draw_entry_id
+
+        draw = draw_entry_id()
+    loaded = workspace.load(workspace.locate(state.data_dir if state else None), draw=draw)
     if ONE_SHOT:
         # What is loaded lives until the process ends.  Out of the collector's
         # sight, it is not walked again by each collection that the rest of
