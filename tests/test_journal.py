@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,6 +99,25 @@ def test_positions_point_at_entries_keys_and_items() -> None:
     assert lines[line - 1].startswith("- id: ")
 
 
+THREE_ENTRIES = b"".join(
+    f"- id: e-00000000000{n}\n  kind: assign\n".encode() for n in (1, 2, 3)
+)  # 36 bytes each
+
+
+@contextmanager
+def _current(tmp_path: Path) -> Iterator[journal.Current]:
+    """The three entries as a ledger file, open as an append sees it."""
+    path = tmp_path / "ledger.yaml"
+    path.write_bytes(THREE_ENTRIES)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        current = journal.Current(fd)
+        current.CHUNK = 16  # several reads even for a small file
+        yield current
+    finally:
+        os.close(fd)
+
+
 @pytest.mark.parametrize(
     ("known_length", "needle", "found"),
     [
@@ -110,19 +132,9 @@ def test_positions_point_at_entries_keys_and_items() -> None:
 def test_an_id_is_found_in_bytes_read_before_and_in_what_was_appended_since(
     tmp_path: Path, known_length: int, needle: bytes, found: bool
 ) -> None:
-    import os
-
-    text = b"".join(f"- id: e-00000000000{n}\n  kind: assign\n".encode() for n in (1, 2, 3))
-    path = tmp_path / "ledger.yaml"
-    path.write_bytes(text)
-    known = (text * 2)[:known_length]
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        current = journal.Current(fd)
-        current.CHUNK = 16  # several reads even for a small file
+    known = (THREE_ENTRIES * 2)[:known_length]
+    with _current(tmp_path) as current:
         assert current.contains(needle, known=known) is found
-    finally:
-        os.close(fd)
 
 
 @pytest.mark.parametrize(
@@ -137,13 +149,5 @@ def test_an_id_is_found_in_bytes_read_before_and_in_what_was_appended_since(
 def test_a_search_from_where_a_load_stopped_reads_only_what_came_after(
     tmp_path: Path, start: int, needle: bytes, found: bool
 ) -> None:
-    import os
-
-    text = b"".join(f"- id: e-00000000000{n}\n  kind: assign\n".encode() for n in (1, 2, 3))
-    path = tmp_path / "ledger.yaml"
-    path.write_bytes(text)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        assert journal.Current(fd).contains(needle, start=start) is found
-    finally:
-        os.close(fd)
+    with _current(tmp_path) as current:
+        assert current.contains(needle, start=start) is found
