@@ -12,7 +12,10 @@ Items per workspace, each keyed by content (see :mod:`parledger.cache`):
 - the ledger's facts: the entries themselves, stored when a command first
   needs them (history, a correction).
 
-A run finds its state by the hash of the whole ledger; failing that, it
+A run first bets that the ledger is as the last command left it: it hashes
+the file a megabyte at a time, in a thread, while it loads the newest state
+stored for a ledger of that length (:func:`_unchanged`).  Failing that, it
+reads the whole file and finds its state by the hash; failing that, it
 takes the latest state of the ledger, checks that its bytes are still the
 start of the file, and reads only what was appended since: it validates
 those entries and folds them in when they come after everything else.  A
