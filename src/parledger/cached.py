@@ -147,7 +147,7 @@ def _unchanged(
                 buffer = memoryview(raw)
                 offset, before = 0, b""  # the last bytes so far, for a needle across pieces
                 while offset < size:
-                    got = os.preadv(fd, [buffer[: min(CHUNK, size - offset)]], offset)
+                    got = handle.readinto(buffer[: min(CHUNK, size - offset)])
                     if not got:
                         return  # shorter than it was: someone ignored the lock
                     running.update(buffer[:got])

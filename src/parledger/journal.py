@@ -24,8 +24,9 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from io import BufferedReader
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from parledger.errors import ParledgerError
 
@@ -195,7 +196,7 @@ def read_shared(path: Path) -> bytes:
 
 
 @contextmanager
-def shared(path: Path) -> Iterator[BinaryIO]:
+def shared(path: Path) -> Iterator[BufferedReader]:
     """The ledger open for reading under a shared lock: never half of an
     entry that a writer is appending at that moment (a read that overlaps a
     write may otherwise see part of it).  Readers do not wait for one another."""
