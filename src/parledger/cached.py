@@ -133,7 +133,7 @@ def _unchanged(
         fd = handle.fileno()
         size = os.fstat(fd).st_size
         keys = _Keys(location, directive_bytes, registry_bytes, os.pread(fd, LEDGER_KEY_BYTES, 0))
-        guess = _newest(keys, size)
+        guess = _newest(_recent(keys), size)
         structure = _structure(keys) if guess is not None else None
         if guess is None or structure is None:
             return None
@@ -298,10 +298,15 @@ def _list_first(keys: _Keys, length: int, sha: str) -> None:
         cache.put(name, [{"length": length, "sha": sha}, *recent][:RECENT_STATES])
 
 
-def _newest(keys: _Keys, length: int) -> dict[str, Any] | None:
-    """The newest state stored for this ledger at this length: the one
-    :func:`_unchanged` bets on."""
-    return next((r for name in keys.latest for r in _refs(name) if r["length"] == length), None)
+def _recent(keys: _Keys) -> dict[str, dict[str, Any]]:
+    """This ledger's recent states by their hash, the newest first."""
+    return {ref["sha"]: ref for name in keys.latest for ref in _refs(name)}
+
+
+def _newest(recent: dict[str, dict[str, Any]], length: int) -> dict[str, Any] | None:
+    """The newest of these states at this length: the one :func:`_unchanged`
+    bets on."""
+    return next((ref for ref in recent.values() if ref["length"] == length), None)
 
 
 def _refs(name: str) -> list[dict[str, Any]]:
@@ -353,7 +358,7 @@ def _best_state(keys: _Keys, ledger_bytes: bytes, folds: _Folds) -> tuple[int, F
     """The state of these very bytes, else of the longest recent state whose
     bytes still start the file, and how many bytes it covers.  One pass of
     the hash over the file."""
-    refs = {ref["sha"]: ref for name in keys.latest for ref in _refs(name)}
+    refs = _recent(keys)
     candidates = sorted(
         (ref for ref in refs.values() if ref["length"] <= len(ledger_bytes)),
         key=lambda ref: ref["length"],
@@ -372,7 +377,7 @@ def _best_state(keys: _Keys, ledger_bytes: bytes, folds: _Folds) -> tuple[int, F
     exact = folds.state(keys, keys.ledger_sha, len(ledger_bytes))
     if exact is not None:
         keys.depth = exact[1]
-        newest = _newest(keys, len(ledger_bytes))
+        newest = _newest(refs, len(ledger_bytes))
         if newest is None or newest["sha"] != keys.ledger_sha:
             # Found by its hash, not first in the list (a branch checked out
             # again, a copy): first from now on, so the next read is fast.
