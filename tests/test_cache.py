@@ -179,27 +179,28 @@ def test_a_state_found_by_its_hash_is_listed_first_for_the_next_load(
     assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
 
 
-@pytest.mark.parametrize(
-    ("cache_state", "chunk"),
-    [("warm", 1 << 20), ("warm", 7), ("cold", 1 << 20), ("off", 1 << 20)],
-)
+@pytest.mark.parametrize("cache_state", ["warm", "pulled", "cold", "off"])
 def test_a_write_never_takes_an_id_the_ledger_holds(
-    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, cache_state: str, chunk: int
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, cache_state: str
 ) -> None:
-    # A write draws its entry id before it loads, and the load looks for it
-    # on its way over the ledger: an id drawn twice is drawn again.
+    # A write draws its entry id before it loads; the load checks it against
+    # the ids its state holds (warm), the ids of what was appended since
+    # (pulled) or the entries it read (cold): an id drawn twice is drawn again.
     import re
 
-    from parledger import cached, ledger
+    from parledger import ledger
 
-    monkeypatch.setattr(cached, "CHUNK", chunk)  # 7: every id lies across pieces
     path = scenario / "ledger_2024.yaml"
-    held = re.findall(r"^- id: (e-[0-9a-f]{12})$", path.read_text(), re.MULTILINE)
-    taken = held[len(held) // 2]
-    if cache_state == "warm":
+    if cache_state in ("warm", "pulled"):
         cli("status", "-a", "SNV")
+    if cache_state == "pulled":  # an entry the cache has not seen
+        monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+        assert cli("record", "I.1.2", "-a", "SNV", "--status", "blocked").exit_code == 0
+        monkeypatch.delenv("PARLEDGER_NO_CACHE")
     elif cache_state == "off":
         monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+    held = re.findall(r"^- id: (e-[0-9a-f]{12})$", path.read_text(), re.MULTILINE)
+    taken = held[-1] if cache_state == "pulled" else held[len(held) // 2]
     draws = iter([taken, "e-00000000000a"])
     monkeypatch.setattr(ledger, "draw_entry_id", lambda: next(draws))
     assert cli("record", "I.1.1", "-a", "SNV", "--status", "blocked").exit_code == 0
@@ -207,6 +208,42 @@ def test_a_write_never_takes_an_id_the_ledger_holds(
     assert text.count(f"- id: {taken}\n") == 1
     assert "- id: e-00000000000a\n" in text
     assert cli("validate").exit_code == 0
+
+
+def test_ids_kept_with_a_state_answer_as_a_search_would() -> None:
+    from parledger.cached import _Ids
+
+    held = ["e-000000000000", "e-7f3a00c0ffee", "e-ffffffffffff", "e-0123456789ab"]
+    ids = _Ids.of(_Id(entry_id) for entry_id in held[:3]).plus([held[3]])
+    assert all(entry_id in ids for entry_id in held)
+    assert not any(e in ids for e in ["e-000000000001", "e-7f3a00c0ffef", "e-fffffffffffe"])
+    stored = _Ids(ids.data())  # as a whole state stores it: the extra id sorted in
+    assert list(ids.data()) == sorted(int(entry_id[2:], 16) for entry_id in held)
+    assert all(entry_id in stored for entry_id in held)
+
+
+class _Id:
+    def __init__(self, entry_id: str) -> None:
+        self.id = entry_id
+
+
+def test_an_appended_entry_that_repeats_an_id_is_reported_with_a_warm_cache(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The appended entries' ids are checked against the state's ids, not
+    # against the bytes: a copied block must still be found.
+    cli("status", "-a", "SNV")
+    path = scenario / "ledger_2024.yaml"
+    text = path.read_text()
+    start = text.index("- id:", len(text) // 2)
+    block = text[start : text.index("- id:", start + 1)]
+    path.write_text(text + block)
+    warm = cli("status", "-a", "SNV")
+    monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+    uncached = cli("status", "-a", "SNV")
+    assert warm.exit_code == uncached.exit_code != 0
+    assert "duplicate-id" in warm.stderr
+    assert (warm.stdout, warm.stderr) == (uncached.stdout, uncached.stderr)
 
 
 def test_a_delta_whose_base_is_gone_is_a_miss(
