@@ -65,6 +65,52 @@ def test_python_dash_m_runs() -> None:
     assert done.stdout.startswith("parledger ")
 
 
+SCRIPT = "import sys; sys.argv[0] = 'parledger'; from parledger.cli import main; main()"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "-a", "SNV", "-f", "json"],
+        ["-d", "{ws}", "status", "-a", "SNV", "-f", "csv"],
+        ["--data-dir", "{ws}", "tasks", "--index", "SIPAS", "-f", "csv"],
+        ["--data-dir={ws}", "agencies", "-f", "csv"],
+        ["-d", "status", "validate"],  # a folder named like a command
+        ["stat"],
+        ["status", "--bogus"],
+    ],
+)
+def test_the_console_script_runs_a_command_as_the_whole_app_does(
+    cli: Invoke, workspace_dir: Path, tmp_path: Path, args: list[str]
+) -> None:
+    # The console script builds only the command it runs; what it prints,
+    # and how it fails, must be what the app with every command gives.
+    (tmp_path / "status").mkdir()  # cli and the script both run from tmp_path
+    args = [arg.replace("{ws}", str(workspace_dir)) for arg in args]
+    expected = cli(*args)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        expected.exit_code,
+        expected.stdout,
+        expected.stderr,
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], []])
+def test_the_console_script_lists_every_command_when_none_is_named(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, check=False
+    )
+    listed = (done.stdout + done.stderr).split("Commands:")[1].split()
+    assert all(info.name in listed for info in app.registered_commands)
+
+
 # -- status ------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ and ``--version`` must not pay for YAML or pydantic.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,34 @@ def main() -> None:
     from parledger.cli import common
 
     common.ONE_SHOT = True
+    # Typer builds a click command for every registered command on each run
+    # (about 7 ms for fifteen); this process runs one, so only it is built.
+    # Help and unknown names keep them all, to list them or suggest one.
+    run = app
+    invoked = _command_named(sys.argv[1:])
+    chosen = [info for info in app.registered_commands if info.name == invoked]
+    if chosen:
+        run = copy.copy(app)
+        run.registered_commands = chosen
     try:
-        app()
+        run()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         sys.stderr.write("parledger: interrupted\n")
         sys.exit(130)
+
+
+_ROOT_VALUED = ("-d", "--data-dir")  # the root options that take a value
+
+
+def _command_named(args: list[str]) -> str | None:
+    """The command the arguments run: the first word that is neither a root
+    option nor its value."""
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if word in _ROOT_VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
