@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -35,6 +36,40 @@ def new_table(title: str | None = None) -> Table:
         collapse_padding=True,
         expand=False,
     )
+
+
+def fit_columns(table: Table) -> Table:
+    """Give each one-line column (``no_wrap``) the width of its widest cell.
+
+    Rich would find it by measuring every cell, and measures them all again
+    when the table is wider than the terminal and a wrapping column gives
+    way: a third of the time a status table takes to print (15 ms of 45 at
+    45 rows).  The widths are the ones Rich would find: the longest line of
+    each cell.  A cell that is not plain text leaves its column to Rich, and
+    so do bounds (``min_width``, ``max_width``), which Rich applies after
+    squeezing a measured column into a narrow terminal but not a fixed one.
+    """
+    for column in table.columns:
+        if not column.no_wrap or column.width is not None:
+            continue
+        if column.min_width is not None or column.max_width is not None:
+            continue
+        widths = [_text_width(cell) for cell in (column.header, *column.cells)]
+        if all(width is not None for width in widths):
+            column.width = max(width for width in widths if width is not None)
+    return table
+
+
+def _text_width(cell: object) -> int | None:
+    # Console() here never parses markup or emoji codes (cli.common.console),
+    # so a string is measured as the Text it becomes (control codes dropped).
+    # Tabs expand where they fall: left to Rich.
+    if isinstance(cell, str):
+        cell = Text(cell)
+    if not isinstance(cell, Text) or "\t" in cell.plain:
+        return None
+    plain = cell.plain
+    return max((cell_len(line) for line in plain.splitlines()), default=0)
 
 
 def tasks_table(records: Sequence[Record]) -> RenderableType:

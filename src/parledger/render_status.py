@@ -10,7 +10,7 @@ from rich.text import Text
 
 from parledger import labels
 from parledger.labels import Lang
-from parledger.render import Record, count_line, day, new_table, one_line, plural
+from parledger.render import Record, count_line, day, fit_columns, new_table, one_line, plural
 
 STYLE = {
     "done_on_time": "green",
@@ -99,7 +99,7 @@ def agency_status(
                 day(record["last_update"]),
                 one_line("; ".join(record["evidence"])),
             )
-        parts.append(table)
+        parts.append(fit_columns(table))
     if stale:
         parts.append(
             Text(
