@@ -261,6 +261,57 @@ def test_a_delta_whose_base_is_gone_is_a_miss(
     assert row["percent"] == 45
 
 
+@pytest.mark.parametrize(
+    ("known", "command"),
+    [
+        ("nothing", ["status", "-a", "SNV", "-f", "json"]),
+        ("the structure", ["status", "-a", "SNV", "-f", "json"]),
+        ("the ledger's state", ["history", "-f", "json"]),  # its entries: read now
+    ],
+)
+def test_what_is_stored_describes_the_bytes_hashed_though_the_file_grew_meanwhile(
+    cli: Invoke,
+    scenario: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    private_cache: Path,
+    known: str,
+    command: list[str],
+) -> None:
+    # Another process appends right after the load read the ledger.  What is
+    # stored under the hash of the bytes read must be theirs, not the grown
+    # file's: a file with exactly those bytes (the append reset with git,
+    # another clone) must later show what they hold.
+    from parledger import cached
+
+    path = scenario / "ledger_2024.yaml"
+    before = path.read_bytes()
+    monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+    expected = cli(*command).stdout
+    assert cli("record", "I.1.1", "-a", "SNV", "--status", "blocked").exit_code == 0
+    assert cli(*command).stdout != expected
+    monkeypatch.delenv("PARLEDGER_NO_CACHE")
+    grown = path.read_bytes()
+    path.write_bytes(before)
+    if known != "nothing":
+        cli("status", "-a", "SNV", "-f", "json")
+    if known == "the structure":
+        for item in private_cache.iterdir():
+            if item.name.startswith(("x-", "l-", "p-")):
+                item.unlink()  # the ledger's states: the load reads and checks it all
+    read = cached._read
+
+    def read_then_grow(ledger: Path) -> bytes:
+        data = read(ledger)
+        ledger.write_bytes(grown)
+        return data
+
+    monkeypatch.setattr(cached, "_read", read_then_grow)
+    cli(*command)
+    monkeypatch.setattr(cached, "_read", read)
+    path.write_bytes(before)
+    assert cli(*command).stdout == expected
+
+
 def test_a_change_in_the_middle_is_not_missed(cli: Invoke, scenario: Path) -> None:
     cli("status", "-a", "SNV", "-f", "json")  # warm the cache
     ledger = scenario / "ledger_2024.yaml"

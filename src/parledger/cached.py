@@ -282,7 +282,7 @@ def _load(location: Location, keys: _Keys, ledger_bytes: bytes) -> Workspace:
             # A state that does not fit (or an item that unpickled into
             # something else) is a miss, never an error.
             return _ledger_only(location, directive, registry, keys, ledger_bytes)
-    workspace = load_checked(location)
+    workspace = load_checked(location, ledger_bytes)
     cache.put(f"s-{keys.structure}", (workspace.directive, workspace.registry))
     keys.hash_ledger(ledger_bytes)
     keys.ids = _Ids.of(workspace.entries)
@@ -298,7 +298,7 @@ def _ledger_only(
     from parledger.errors import ProblemsError
     from parledger.validate import ledger_crossref_problems
 
-    journal, problems = ledger.load(location.ledger_path)
+    journal, problems = ledger.load(location.ledger_path, ledger_bytes)
     problems += ledger_crossref_problems(journal, directive, registry)
     if problems:
         raise ProblemsError(problems)
@@ -538,7 +538,7 @@ def _facts(location: Location, keys: _Keys, ledger_bytes: bytes) -> list[Entry]:
                 return [*stored["entries"], *(_validated(item) for item in raw)]
             except Exception:  # anything odd: read everything
                 pass
-    workspace = load_checked(location)
+    workspace = load_checked(location, ledger_bytes)
     entries = workspace.entries
     cache.put(keys.facts, {"length": len(ledger_bytes), "sha": keys.ledger_sha, "entries": entries})
     return entries

@@ -55,12 +55,14 @@ class LoadedLedger:
 CHUNK = 5000  # entries validated at a time: the raw data never all in memory
 
 
-def load(path: Path) -> tuple[LoadedLedger, list[Problem]]:
-    """Read and validate every entry; a missing ledger is an empty one."""
-    if not path.exists():
+def load(path: Path, data: bytes | None = None) -> tuple[LoadedLedger, list[Problem]]:
+    """Read and validate every entry; a missing ledger is an empty one.
+    ``data``: the ledger's bytes, already read (the cache parses the very
+    bytes it hashed, whatever was appended since)."""
+    if data is None and not path.exists():
         return LoadedLedger(), []
     try:
-        text = yamlio.read_text(path, journal.read_shared)
+        text = yamlio.read_text(path, journal.read_shared if data is None else lambda _: data)
         fast = _load_canonical(path, text)
         if fast is not None:
             return fast, []

@@ -41,8 +41,11 @@ _PYDANTIC_CODES = {
 }
 
 
-def check(location: Location) -> tuple[Workspace | None, list[Problem]]:
-    """Load both files, validate them against each other, return all problems."""
+def check(
+    location: Location, ledger_bytes: bytes | None = None
+) -> tuple[Workspace | None, list[Problem]]:
+    """Load both files, validate them against each other, return all problems.
+    ``ledger_bytes``: the ledger as already read, else it is read here."""
     # Imported here: the checks of appended entries below (the cache's way)
     # must not pay for importing pydantic.
     from parledger import schema
@@ -61,7 +64,7 @@ def check(location: Location) -> tuple[Workspace | None, list[Problem]]:
         and registry_file is not None
     ):
         problems += directive_problems(directive, directive_file, registry)
-    journal, ledger_problems = ledger.load(location.ledger_path)
+    journal, ledger_problems = ledger.load(location.ledger_path, ledger_bytes)
     problems += ledger_problems
     if directive is not None and registry is not None:
         problems += ledger_crossref_problems(journal, directive, registry)

@@ -189,11 +189,12 @@ def load(location: Location, *, use_cache: bool = True, draw: str | None = None)
     return load_checked(location)
 
 
-def load_checked(location: Location) -> Workspace:
-    """Read and validate every file in full, without the cache."""
+def load_checked(location: Location, ledger_bytes: bytes | None = None) -> Workspace:
+    """Read and validate every file in full, without the cache
+    (``ledger_bytes``: the ledger as already read)."""
     from parledger.validate import check
 
-    workspace, problems = check(location)
+    workspace, problems = check(location, ledger_bytes)
     if problems or workspace is None:
         raise ProblemsError(problems or [_no_workspace(location)])
     return workspace
