@@ -179,8 +179,8 @@ def load(location: Location, *, use_cache: bool = True, draw: str | None = None)
 
     Through the cache when it is on (see :mod:`parledger.cache`): a workspace
     whose bytes were validated before is not validated again.  ``draw``: an
-    entry id a write means to use; the cached load, which passes over every
-    byte of the ledger anyway, looks for it on the way (``unused_id``).
+    entry id a write means to use; the cached load checks it against the
+    ids of the entries it knows of (``unused_id``).
     """
     if use_cache:
         from parledger.cached import load as load_cached

@@ -53,7 +53,7 @@ ONE_SHOT = False
 
 def load_workspace(ctx: typer.Context, *, writing: bool = False) -> Workspace:
     """The workspace the options name.  ``writing``: for a command that
-    appends an entry, whose id the load looks for on its way."""
+    appends an entry, whose id the load makes sure is new."""
     from parledger import workspace
 
     state = ctx.find_object(State)
