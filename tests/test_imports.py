@@ -91,3 +91,41 @@ def test_status_after_a_pulled_entry_needs_no_pydantic(
     loaded = _loaded("status", "--agency", "SNV")
     assert "pydantic" not in loaded
     assert "parledger.exact" in loaded  # the appended entry was read and checked
+
+
+GC_PROBE = """
+import gc, json, sys
+sys.argv = ["parledger", *json.loads(sys.argv[1])]
+from parledger.cli import main, status
+load = status.load_workspace
+seen = {}
+
+def watched(*args, **kwargs):
+    loaded = load(*args, **kwargs)
+    seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+    return loaded
+
+status.load_workspace = watched
+try:
+    main()
+except SystemExit:
+    pass
+print("\\n" + json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_the_console_script_loads_without_the_collector_and_turns_it_back_on(
+    cache: str,
+) -> None:
+    # The load runs with the collector off (all it builds lives on), then
+    # freezes what it built; the rest of the command collects as usual.
+    args = json.dumps(["status", "--agency", "SNV"])
+    if cache == "warm":
+        subprocess.run([sys.executable, "-c", GC_PROBE, args], check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, args], capture_output=True, text=True, check=True
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["enabled"] is True
+    assert seen["frozen"] > 0

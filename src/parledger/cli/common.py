@@ -62,14 +62,21 @@ def load_workspace(ctx: typer.Context, *, writing: bool = False) -> Workspace:
         from parledger.ledger import draw_entry_id
 
         draw = draw_entry_id()
-    loaded = workspace.load(workspace.locate(state.data_dir if state else None), draw=draw)
-    if ONE_SHOT:
-        # What is loaded lives until the process ends.  Out of the collector's
-        # sight, it is not walked again by each collection that the rest of
-        # the command sets off (a write imports pydantic): about 5 ms at
-        # 100,000 entries.  Not in a long-lived process (tests run commands
-        # in theirs): what is frozen is never collected.
+    location = workspace.locate(state.data_dir if state else None)
+    if not ONE_SHOT:
+        return workspace.load(location, draw=draw)
+    # What is loaded lives until the process ends.  The collector is kept
+    # out of the load, whose objects all live on, and then out of their
+    # sight: they are not walked again by each collection that the rest of
+    # the command sets off (a write imports pydantic).  Not in a long-lived
+    # process (tests run commands in theirs): what is frozen is never
+    # collected.
+    gc.disable()
+    try:
+        loaded = workspace.load(location, draw=draw)
         gc.freeze()
+    finally:
+        gc.enable()
     return loaded
 
 
