@@ -183,9 +183,10 @@ def test_a_state_found_by_its_hash_is_listed_first_for_the_next_load(
 def test_a_write_never_takes_an_id_the_ledger_holds(
     cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, cache_state: str
 ) -> None:
-    # A write draws its entry id before it loads; the load checks it against
-    # the ids its state holds (warm), the ids of what was appended since
-    # (pulled) or the entries it read (cold): an id drawn twice is drawn again.
+    # A write checks the id it draws against the ids its load knew: those
+    # its state holds (warm), those of what was appended since (pulled), those
+    # of the entries it read (cold); with the cache off it searches the file.
+    # An id the ledger holds is drawn again.
     import re
 
     from parledger import ledger

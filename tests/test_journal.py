@@ -119,25 +119,6 @@ def _current(tmp_path: Path) -> Iterator[journal.Current]:
 
 
 @pytest.mark.parametrize(
-    ("known_length", "needle", "found"),
-    [
-        (0, b"- id: e-000000000002", True),  # nothing known: the file is read
-        (60, b"- id: e-000000000001", True),  # in what the command read
-        (60, b"- id: e-000000000003", True),  # appended since it read
-        (40, b"- id: e-000000000002", True),  # across the end of what it read
-        (60, b"- id: e-00000000000f", False),
-        (200, b"- id: e-000000000003", True),  # the file is shorter: read it all
-    ],
-)
-def test_an_id_is_found_in_bytes_read_before_and_in_what_was_appended_since(
-    tmp_path: Path, known_length: int, needle: bytes, found: bool
-) -> None:
-    known = (THREE_ENTRIES * 2)[:known_length]
-    with _current(tmp_path) as current:
-        assert current.contains(needle, known=known) is found
-
-
-@pytest.mark.parametrize(
     ("start", "needle", "found"),
     [
         (76, b"- id: e-000000000003", True),  # appended since the bytes searched

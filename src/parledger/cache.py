@@ -11,12 +11,9 @@ stay the only source of truth.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,25 +53,9 @@ def get(name: str) -> Any | None:
         header, _, body = data.partition(b"\n")
         if header != FORMAT.encode():
             return None
-        with _collector_paused():
-            return pickle.loads(body)
+        return pickle.loads(body)
     except Exception:  # a broken cache is a miss, whatever broke it
         return None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Unpickling builds objects that all live on (a state at 100,000
-    entries is tens of thousands of tuples, and no cycles).  The collections
-    their building sets off would walk them again and again: 5-10 ms, during
-    which a thread hashing the ledger waits for the interpreter."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def put(name: str, value: Any) -> None:

@@ -56,8 +56,8 @@ class _Stale(Exception):
 
 class _Ids:
     """The ids of every entry in the bytes a state covers, kept with it: a
-    write checks the id it drew against them, where a search of the ledger's
-    bytes took 10 ms at 100,000 entries.  Ids are ``e-`` and 12 hex digits,
+    write checks its new id against them (``Workspace.known_ids``), where a
+    search of the ledger's bytes took 10 ms at 100,000 entries.  Ids are ``e-`` and 12 hex digits,
     so each is a 48-bit number; a sorted array of them pickles as one string
     of bytes and loads as fast."""
 
@@ -69,7 +69,9 @@ class _Ids:
     def of(entries: Iterable[Entry]) -> _Ids:
         return _Ids(array("Q", sorted(_number(entry.id) for entry in entries)))
 
-    def __contains__(self, entry_id: str) -> bool:
+    def __contains__(self, entry_id: object) -> bool:
+        if not isinstance(entry_id, str):
+            return False
         number = _number(entry_id)
         at = bisect_left(self._sorted, number)
         return number in self._more or (at < len(self._sorted) and self._sorted[at] == number)
@@ -127,7 +129,7 @@ class _Keys:
         return "x-" + cache.key("state", self.structure, sha)
 
 
-def load(location: Location, draw: str | None = None) -> Workspace:
+def load(location: Location) -> Workspace:
     """See :func:`parledger.workspace.load`."""
     if cache.folder() is None:
         return load_checked(location)
@@ -137,7 +139,7 @@ def load(location: Location, draw: str | None = None) -> Workspace:
     except OSError:
         return load_checked(location)  # reports the missing or unreadable file
     try:
-        unchanged = _unchanged(location, directive_bytes, registry_bytes, draw)
+        unchanged = _unchanged(location, directive_bytes, registry_bytes)
     except OSError:
         unchanged = None  # the long way says what is wrong with the file
     if unchanged is not None:
@@ -146,9 +148,7 @@ def load(location: Location, draw: str | None = None) -> Workspace:
     keys = _Keys(location, directive_bytes, registry_bytes, ledger_bytes)
     workspace = _load(location, keys, ledger_bytes)
     workspace.after_append = _remember(keys, len(ledger_bytes), workspace)
-    workspace.ledger_read = ledger_bytes
-    if draw and draw not in keys.ids:
-        workspace.unused_id = (draw, len(ledger_bytes))
+    workspace.known_ids = (keys.ids, len(ledger_bytes))
     return workspace
 
 
@@ -156,7 +156,7 @@ CHUNK = 1 << 20  # bytes hashed at a time on the fast path
 
 
 def _unchanged(
-    location: Location, directive_bytes: bytes, registry_bytes: bytes, draw: str | None
+    location: Location, directive_bytes: bytes, registry_bytes: bytes
 ) -> Workspace | None:
     """The common case, the ledger exactly as the last command left it, at
     the cost of one hash and without holding the file in memory.
@@ -218,8 +218,7 @@ def _unchanged(
         location, directive, registry, read_entries=read_entries, folded=state.fold
     )
     workspace.after_append = _remember(keys, size, workspace)
-    if draw and draw not in keys.ids:
-        workspace.unused_id = (draw, size)
+    workspace.known_ids = (keys.ids, size)
     return workspace
 
 

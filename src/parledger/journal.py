@@ -119,16 +119,11 @@ class Current:
         self._fd = fd
         self.size = os.fstat(fd).st_size
 
-    def contains(self, needle: bytes, *, known: bytes = b"", start: int = 0) -> bool:
-        """Whether the file holds ``needle``.  ``known``: the file's first
-        bytes as this command read them earlier (under the shared lock), searched
-        in memory.  ``start``: the file's first bytes up to there were searched
-        already, when this command read them.  Only what lies beyond is read."""
+    def contains(self, needle: bytes, *, start: int = 0) -> bool:
+        """Whether the file holds ``needle``.  ``start``: the file's first
+        bytes up to there are known not to hold it (this command's load
+        checked them); only what lies beyond is read."""
         overlap = len(needle) - 1
-        if known and len(known) <= self.size:
-            if needle in known:
-                return True
-            start = max(start, len(known))
         if start > self.size:
             start = 0  # shorter than it was: search it all
         offset = max(0, start - overlap)

@@ -417,17 +417,20 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
         )
     final: dict[str, Entry] = {}
 
-    unused = workspace.unused_id
+    known = workspace.known_ids
 
     def build(current: journal.Current) -> str:
         def taken(candidate: str) -> bool:
-            # A byte search, not a parse: a write costs about the same at any size.
+            # The ids the load knew, then a byte search of what came after
+            # (of everything, when it knew none), never a parse: a write
+            # costs about the same at any size.
             needle = f"- id: {candidate}".encode()
-            if unused is not None and candidate == unused[0]:
-                return current.contains(needle, start=unused[1])
-            return current.contains(needle, known=workspace.ledger_read)
+            if known is None:
+                return current.contains(needle)
+            ids, length = known
+            return candidate in ids or current.contains(needle, start=length)
 
-        entry_id = new_entry_id(taken, first=unused[0] if unused else None)
+        entry_id = new_entry_id(taken)
         raw = {"id": entry_id} | entry
         text = journal.format_entry(raw)
         # Validate exactly what will be on disk, read back as the loader reads it.
@@ -442,9 +445,9 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
     return final["entry"]
 
 
-def new_entry_id(taken: Callable[[str], bool], *, first: str | None = None) -> str:
-    """A random id (``first``, if it is not taken, drawn earlier)."""
-    candidate = first or draw_entry_id()
+def new_entry_id(taken: Callable[[str], bool]) -> str:
+    """A random id that is not taken."""
+    candidate = draw_entry_id()
     while taken(candidate):
         candidate = draw_entry_id()
     return candidate

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -133,13 +133,11 @@ class Workspace:
         # Told of each entry a command appends (entry, offset, bytes), so a
         # cache can remember the new state instead of reading it next time.
         self.after_append: Callable[[Entry, int, bytes], None] | None = None
-        # The ledger's bytes as the load read them, when it kept them: a
-        # write searches them for a clashing id instead of reading them again.
-        self.ledger_read = b""
-        # An entry id drawn before the load, and how many of the ledger's
-        # first bytes the load found not to hold it: a write that uses it
-        # searches only what was appended since.
-        self.unused_id: tuple[str, int] | None = None
+        # The ids of the entries in the ledger's first bytes, and how many
+        # bytes that is, when the load knows them (the cache keeps them): a
+        # write checks its new id against them and searches only the bytes
+        # appended since.
+        self.known_ids: tuple[Container[str], int] | None = None
 
     @property
     def entries(self) -> list[Entry]:
@@ -174,18 +172,16 @@ class Workspace:
         return fold(effective(self.entries), members, cutoff=cutoff)
 
 
-def load(location: Location, *, use_cache: bool = True, draw: str | None = None) -> Workspace:
+def load(location: Location, *, use_cache: bool = True) -> Workspace:
     """Load and validate; raise ProblemsError with every problem found.
 
     Through the cache when it is on (see :mod:`parledger.cache`): a workspace
-    whose bytes were validated before is not validated again.  ``draw``: an
-    entry id a write means to use; the cached load checks it against the
-    ids of the entries it knows of (``unused_id``).
+    whose bytes were validated before is not validated again.
     """
     if use_cache:
         from parledger.cached import load as load_cached
 
-        return load_cached(location, draw)
+        return load_cached(location)
     return load_checked(location)
 
 

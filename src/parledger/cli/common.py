@@ -51,20 +51,14 @@ ONE_SHOT = False
 """Set by the console script: this process ends with the command."""
 
 
-def load_workspace(ctx: typer.Context, *, writing: bool = False) -> Workspace:
-    """The workspace the options name.  ``writing``: for a command that
-    appends an entry, whose id the load makes sure is new."""
+def load_workspace(ctx: typer.Context) -> Workspace:
+    """The workspace the options name."""
     from parledger import workspace
 
     state = ctx.find_object(State)
-    draw = None
-    if writing:
-        from parledger.ledger import draw_entry_id
-
-        draw = draw_entry_id()
     location = workspace.locate(state.data_dir if state else None)
     if not ONE_SHOT:
-        return workspace.load(location, draw=draw)
+        return workspace.load(location)
     # What is loaded lives until the process ends.  The collector is kept
     # out of the load, whose objects all live on, and then out of their
     # sight: they are not walked again by each collection that the rest of
@@ -73,7 +67,7 @@ def load_workspace(ctx: typer.Context, *, writing: bool = False) -> Workspace:
     # collected.
     gc.disable()
     try:
-        loaded = workspace.load(location, draw=draw)
+        loaded = workspace.load(location)
         gc.freeze()
     finally:
         gc.enable()

@@ -45,7 +45,7 @@ def init(
 def _resolve(ctx: typer.Context, name: str) -> tuple[Workspace, Match]:
     from parledger import query
 
-    workspace = load_workspace(ctx, writing=True)
+    workspace = load_workspace(ctx)
     return workspace, query.resolver(workspace).resolve(name)
 
 
@@ -151,7 +151,7 @@ def correct(
     edited or deleted; `history` shows both."""
     from parledger import ledger
 
-    workspace = load_workspace(ctx, writing=True)
+    workspace = load_workspace(ctx)
     changes = ledger.Changes(
         date=date,
         note=note,
