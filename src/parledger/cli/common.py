@@ -58,7 +58,7 @@ def load_workspace(ctx: typer.Context) -> Workspace:
     state = ctx.find_object(State)
     location = workspace.locate(state.data_dir if state else None)
     if not ONE_SHOT:
-        return workspace.load(location)
+        return _warn_about_cache(workspace.load(location))
     # What is loaded lives until the process ends.  The collector is kept
     # out of the load, whose objects all live on, and then out of their
     # sight: they are not walked again by each collection that the rest of
@@ -71,6 +71,16 @@ def load_workspace(ctx: typer.Context) -> Workspace:
         gc.freeze()
     finally:
         gc.enable()
+    return _warn_about_cache(loaded)
+
+
+def _warn_about_cache(loaded: Workspace) -> Workspace:
+    """Say once why the cache was not used (someone else could write it)."""
+    from parledger import cache
+
+    message = cache.warning()
+    if message:
+        sys.stderr.write(f"{message}\n")
     return loaded
 
 
