@@ -18,6 +18,7 @@ from tests.conftest import Invoke
 COMMANDS = [
     "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
+    "repair", "upgrade-ledger",
 ]  # fmt: skip
 
 

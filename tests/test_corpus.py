@@ -41,11 +41,11 @@ def _huge_scalar_line() -> bytes:
 
 def _huge_note() -> bytes:
     entry = (
-        "- id: e-000000000001\n  kind: progress\n  task: I.1.1\n  agency: so-noi-vu\n"
-        '  date: 2024-06-01\n  recorded: 2024-06-01T10:00:00Z\n  by: "T"\n'
-        "  status: in_progress\n"
+        '- {"id": "e-000000000001", "kind": "progress", "task": "I.1.1", '
+        '"agency": "so-noi-vu", "date": "2024-06-01", "recorded": "2024-06-01T10:00:00Z", '
+        '"by": "T", "status": "in_progress", "note": "'
     )
-    return entry.encode() + b'  note: "' + b"x" * FIFTY_MB + b'"\n'
+    return entry.encode() + b"x" * FIFTY_MB + b'"}\n'
 
 
 def _registry_text() -> str:

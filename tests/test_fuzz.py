@@ -315,7 +315,7 @@ def test_written_ledger_loads_back_the_same_and_saves_the_same_bytes(written: li
         assert problems == []
         assert loaded.entries == expected
         # The YAML library, which reads a hand-edited ledger, reads the same.
-        slow, slow_problems = ledgers.validate_entries(yamlio.load(path))
+        slow, slow_problems = ledgers._multiline_form(path, path.read_bytes())
         assert slow_problems == []
         assert slow.entries == expected
 
@@ -507,7 +507,7 @@ def test_validate_reports_every_damaged_entry_and_nothing_else_changes(
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
         _copy_bundled(root)
-        # CRLF line ends (a ledger saved on Windows) send it to the YAML library.
+        # CRLF line ends: a ledger saved on Windows.
         (root / LEDGER).write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
         before = _snapshot(root)
 
@@ -527,13 +527,15 @@ def test_validate_reports_every_damaged_entry_and_nothing_else_changes(
 def test_both_ledger_readers_report_the_same_problems(
     workspace: tuple[list[Raw], list[bool]],
 ) -> None:
+    # One entry a line (json) and the YAML library, over LF and CRLF files.
     text = _ledger_text(workspace[0])
     with tempfile.TemporaryDirectory() as tmp:
         lf, crlf = Path(tmp) / "lf.yaml", Path(tmp) / "crlf.yaml"
         lf.write_bytes(text.encode())
         crlf.write_bytes(text.replace("\n", "\r\n").encode())
         fast, fast_problems = ledgers.load(lf)
-        slow, slow_problems = ledgers.load(crlf)
+        slow, slow_problems = ledgers._multiline_form(crlf, crlf.read_bytes())
+        assert not fast.multiline and slow.multiline
     assert fast.entries == slow.entries
     assert [(p.line, p.code) for p in fast_problems] == [(p.line, p.code) for p in slow_problems]
 
@@ -854,7 +856,7 @@ def test_text_reads_back_the_same_with_both_readers(tmp_path: Path, text: str) -
     path = tmp_path / LEDGER
     path.write_text(written, encoding="utf-8")
     assert yamlio.load(path).data == [entry]
-    assert journal.parse(written)[0] == [entry]  # what parledger writes, its own reader reads
+    assert [journal.parse_line(written)] == [entry]  # what parledger writes, json reads
 
 
 def test_a_chain_of_corrections_to_a_missing_entry_is_no_cycle(tmp_path: Path) -> None:

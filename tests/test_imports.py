@@ -70,29 +70,6 @@ def test_status_after_a_record_validates_nothing_again(
     assert "17 tasks, 1 in progress, 16 not started" in shown
 
 
-def test_status_after_a_pulled_entry_needs_no_pydantic(
-    workspace_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # An entry another office appended (a git pull): read and checked alone,
-    # built as it is, without importing pydantic.
-    import datetime as dt
-
-    from parledger import journal
-
-    monkeypatch.setenv("PARLEDGER_DATA", str(workspace_dir))
-    _loaded("status", "--agency", "SNV")
-    entry = {
-        "id": "e-0123456789ab", "kind": "progress", "task": "I.1.1", "agency": "so-noi-vu",
-        "date": dt.date(2024, 6, 2), "recorded": dt.datetime(2024, 6, 2, 8, tzinfo=dt.UTC),
-        "by": "Văn phòng khác", "status": "blocked",
-    }  # fmt: skip
-    with (workspace_dir / "ledger_2024.yaml").open("a", encoding="utf-8") as ledger:
-        ledger.write(journal.header("directive_2024") + journal.format_entry(entry))
-    loaded = _loaded("status", "--agency", "SNV")
-    assert "pydantic" not in loaded
-    assert "parledger.exact" in loaded  # the appended entry was read and checked
-
-
 GC_PROBE = """
 import gc, json, sys
 sys.argv = ["parledger", *json.loads(sys.argv[1])]

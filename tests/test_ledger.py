@@ -305,15 +305,13 @@ def test_multiline_note_is_kept_as_one_entry(cli: Invoke, ws: Path) -> None:
 def test_write_refused_when_file_changed_while_reading(
     cli: Invoke, ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = journal._snapshot
+    class ReadThenSomeoneEdits(journal.Current):
+        def __init__(self, fd: int) -> None:
+            super().__init__(fd)
+            with _ledger(ws).open("ab") as handle:  # an editor that takes no lock
+                handle.write(b"# edited by hand\n")
 
-    def read_then_someone_edits(fd: int) -> journal.Current:
-        content = original(fd)
-        with _ledger(ws).open("ab") as handle:  # an editor that takes no lock
-            handle.write(b"# edited by hand\n")
-        return content
-
-    monkeypatch.setattr(journal, "_snapshot", read_then_someone_edits)
+    monkeypatch.setattr(journal, "Current", ReadThenSomeoneEdits)
     before = _ledger(ws).read_bytes()
     result = cli("record", "I.1.1", "-a", "SNV", "--status", "in_progress")
     assert result.exit_code == 1
@@ -381,7 +379,7 @@ def test_killed_writer_never_leaves_a_partial_entry(ws: Path) -> None:
 
     acknowledged = 0
     moments = random.Random(2024)  # seeded: a failure can be replayed
-    for delay in [moments.uniform(0.25, 1.0) for _ in range(10)]:
+    for kills, delay in enumerate([moments.uniform(0.25, 1.0) for _ in range(10)], start=1):
         process = _writer(ws, 10_000, "so-noi-vu")
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
@@ -389,9 +387,10 @@ def test_killed_writer_never_leaves_a_partial_entry(ws: Path) -> None:
         acknowledged += len(out.splitlines())
         entries, problems = ledger.load(_ledger(ws))
         assert problems == []
-        # Every entry the writer reported is there; at most one more that it
-        # wrote but had no time to report.
-        assert acknowledged <= len(entries.entries) <= acknowledged + 4
+        # Every entry the writer reported is there; at most one more per
+        # kill, that it wrote but had no time to report.  Whenever the kill
+        # lands, this holds: the test does not depend on timing.
+        assert acknowledged <= len(entries.entries) <= acknowledged + kills
 
 
 # -- git -------------------------------------------------------------------------------
@@ -417,8 +416,11 @@ def test_record_shows_as_added_lines_in_git_diff(cli: Invoke, ws: Path) -> None:
         cli, "I.1.1", "-a", "SNV", "--status", "in_progress", "-e", EVIDENCE, "--date", "2024-06-01"
     )
     stat = _git(ws, "diff", "--numstat").split()
-    assert stat[1:] == ["0", "ledger_2024.yaml"]  # added lines only, in one file
-    assert int(stat[0]) >= 8
+    # One added line for the fact, in one file; the first entry also brings
+    # the ledger's header of comments.
+    assert stat[1:] == ["0", "ledger_2024.yaml"]
+    added = [line for line in _git(ws, "diff").splitlines() if line.startswith("+- ")]
+    assert len(added) == 1 and '"task": "I.1.1"' in added[0]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -442,7 +444,7 @@ def test_branches_that_append_merge_without_conflict(cli: Invoke, ws: Path) -> N
     # command) survives a union merge twice, and an entry naming a task that
     # does not exist merges as well: validate names each place.
     text = _ledger(ws).read_text()
-    copied = text[text.rindex("- id:") :]
+    copied = text.splitlines(keepends=True)[-1]
     _git(ws, "checkout", "-qb", "copy")
     with _ledger(ws).open("a") as handle:
         handle.write(copied)
@@ -463,4 +465,5 @@ def test_branches_that_append_merge_without_conflict(cli: Invoke, ws: Path) -> N
     found = {(code.strip(), int(line)) for _, line, _, code, _ in problems}
     copied_id = copied.splitlines()[0]
     assert ("duplicate-id", lines.index(copied_id, lines.index(copied_id) + 1) + 1) in found
-    assert ("unknown-task", lines.index("  task: I.9.9") + 1) in found
+    stray_line = next(n for n, line in enumerate(lines, 1) if '"task": "I.9.9"' in line)
+    assert ("unknown-task", stray_line) in found

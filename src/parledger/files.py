@@ -22,6 +22,10 @@ def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
         # Name the file the user asked for, not our temporary one.
         raise OSError(exc.errno, f"cannot write here ({exc.strerror})", str(path)) from None
     try:
+        # mkstemp makes the file 0600: give it the mode of the file it
+        # replaces (a workspace file stays readable by the team), or what a
+        # new file gets under the umask.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -36,3 +40,12 @@ def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from parledger.models import AssignEntry, CorrectionEntry, Entry, ProgressEntry, UnassignEntry
 
@@ -104,6 +105,8 @@ class Fold:
     @staticmethod
     def from_data(data: tuple[object, ...]) -> Fold:
         assignments, progress, values, max_date, sequence = data
+        if not all(isinstance(part, dict) for part in (assignments, progress, values)):
+            raise TypeError("not a fold")
         return Fold(assignments, progress, values, max_date, sequence)  # type: ignore[arg-type]
 
 
@@ -184,9 +187,29 @@ def fold(facts: Iterable[Entry], members: Members, *, cutoff: dt.date | None = N
     limit = cutoff.toordinal() if cutoff else None
     ordered = sorted(
         (entry for entry in facts if limit is None or entry.date.toordinal() <= limit),
-        key=lambda entry: entry.date,
+        key=attrgetter("date"),
     )
     result = Fold()
+    progress, values = result.progress, result.values
+    sequence = 0
     for entry in ordered:
-        result.apply(entry, members)
+        if type(entry) is not ProgressEntry or entry.agency is None:
+            result.sequence = sequence
+            result.apply(entry, members)
+            sequence = result.sequence
+            continue
+        # Nine facts in ten are progress reports: folded here without the
+        # general method's checks, which facts in date order never need
+        # (each comes after every fact before it).
+        sequence += 1
+        day = entry.date.toordinal()
+        pair = (entry.task, entry.agency)
+        progress[pair] = (
+            day, sequence, entry.status._value_, entry.percent, tuple(entry.evidence), entry.id,
+        )  # fmt: skip
+        if entry.value is not None:
+            values[pair] = (day, sequence, entry.value, entry.target)
+    result.sequence = sequence
+    if ordered:
+        result.max_date = max(result.max_date, ordered[-1].date.toordinal())
     return result

@@ -1,16 +1,20 @@
-"""The ledger file on disk: formatting entries, and appending them safely.
+"""The ledger file on disk: one entry a line, appended safely, read back.
 
-Entries are written as YAML text built here, not dumped by a YAML library:
-the format is small and fixed, every string is written double-quoted with
-JSON escapes (which YAML reads the same way), and an append then costs the
-same whatever the ledger's size.
+**One entry is one line**: ``- {"id": "e-…", "kind": "progress", …}``, a YAML
+block sequence whose items are flow mappings written as JSON.  Why: git's
+line tools (union merge, diff, blame, cherry-pick) and ``grep`` then treat an
+entry as a unit, so no merge can interleave the fields of two entries, and a
+reviewer's diff shows one added line per fact.  The file stays YAML (a YAML
+library reads it to the same data), and one ``json.loads`` reads a line.
 
-An append is one ``write`` of the whole block to a file opened with
+An append is one ``write`` of the whole line to a file opened with
 O_APPEND, under an exclusive ``flock`` held from the read that validated the
-new entries to the fsync after the write.  Concurrent parledger processes
-therefore take turns; a process killed mid-command leaves either all of its
-block or none of it; and a file changed behind the lock's back (an editor
-saving over it) is detected and the write refused.
+new entry to the fsync after the write.  Concurrent parledger processes
+therefore take turns; a process killed mid-command leaves either its whole
+line or none of it; and a file changed behind the lock's back (an editor
+saving over it) is detected and the write refused.  What a power cut can
+still leave, a last line cut short, is found by every read
+(:func:`split_torn`) and set aside by :func:`set_aside_torn`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from io import BufferedReader
 from pathlib import Path
 from typing import Any
@@ -31,12 +36,12 @@ from typing import Any
 from parledger.errors import ParledgerError
 
 HEADER = """\
-# parledger ledger for {directive}: an append-only journal.
+# parledger ledger for {directive}: an append-only journal, one entry a line.
 # Commands (assign, unassign, record, correct) append entries at the end;
 # nothing ever rewrites or deletes one. A mistake is fixed by a new
 # 'correction' entry: parledger correct ENTRY_ID --reason "…".
-# Branches that both appended merge without conflict (merge=union in
-# .gitattributes); run 'parledger validate' after a merge.
+# Branches that both appended merge line by line (merge=union in
+# .gitattributes, or 'parledger git-setup'); run 'parledger validate' after.
 """
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
@@ -48,93 +53,159 @@ FIELD_ORDER = (
     "target", "fact_date", "evidence", "reason", "note",
 )  # fmt: skip
 
+ENTRY_PREFIX = "- {"
+"""How every entry line starts (after a BOM on the first line)."""
 
-# Strings that every YAML loader reads back as the same string when unquoted:
-# a letter first (so never a number or date), then letters, digits and . _ -
-# but none of the words YAML 1.1 or 1.2 turns into booleans or null.
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-_YAML_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, not to JSON
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"}
+# JSON leaves these as they are, but they would break the line or the YAML:
+# NEL, LS and PS are line breaks to YAML; C1 controls and DEL are not
+# printable in YAML; a BOM, lone surrogates and non-characters are refused
+# by YAML readers or by UTF-8 itself.  Written as escapes, they survive.
+_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 class LedgerWriteError(ParledgerError):
     """The append could not be made; nothing was written."""
 
 
-def yaml_scalar(value: Any) -> str:
-    """One value as a YAML scalar that every YAML loader reads back exactly."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
+def to_line(data: Mapping[str, Any]) -> str:
+    """Plain data (str, int, float, bool, lists) as one entry line, with its
+    newline.  JSON escapes every control character, so a note's newlines
+    and tabs never break the line."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    text = _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return f"- {text}\n"
+
+
+def plain_value(value: Any) -> Any:
+    """One value as a line holds it: dates and times as ISO text, enum
+    members as their values."""
     if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)  # the ledger's times are UTC
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
-        return text  # ids and keywords read best unquoted in a diff
-    # JSON's escapes are a subset of YAML's double-quoted ones, so control
-    # characters and newlines in a note survive and cannot break the block.
-    # JSON leaves NEL, LS and PS as they are, but YAML reads them as line
-    # breaks: they are escaped too.
-    quoted = json.dumps(text, ensure_ascii=False)
-    for mark in _YAML_BREAKS:
-        quoted = quoted.replace(mark, f"\\u{ord(mark):04x}")
-    return quoted
+    if isinstance(value, list | tuple):
+        return [plain_value(item) for item in value]
+    if isinstance(value, str):
+        return str(value)  # a StrEnum member becomes its plain value
+    return value
 
 
 def format_entry(entry: Mapping[str, Any]) -> str:
-    """An entry as a YAML list item; empty fields are left out."""
-    lines: list[str] = []
+    """An entry as one line; empty fields are left out, the rest in the
+    order a reviewer reads them."""
     keys = [k for k in FIELD_ORDER if k in entry] + sorted(set(entry) - set(FIELD_ORDER))
-    for key in keys:
-        value = entry[key]
-        if value is None or value == []:
-            continue
-        lead = "- " if not lines else "  "
-        if isinstance(value, list):
-            lines.append(f"{lead}{key}:")
-            lines += [f"  - {yaml_scalar(item)}" for item in value]
-        else:
-            lines.append(f"{lead}{key}: {yaml_scalar(value)}")
-    return "\n".join(lines) + "\n"
+    data = {key: plain_value(entry[key]) for key in keys if entry[key] not in (None, [])}
+    return to_line(data)
+
+
+def entry_text(line: str) -> str | None:
+    """The mapping's text on an entry line (``{…}``), or None when the line
+    does not have an entry's shape."""
+    line = line.lstrip("\ufeff").rstrip("\r\n")
+    if not (line.startswith(ENTRY_PREFIX) and line.endswith("}")):
+        return None
+    return line[2:]
+
+
+def parse_line(line: str) -> dict[str, Any] | None:
+    """The entry on a line as parledger writes it, or None when the line is
+    not one (a comment, a blank line, another YAML style, a torn line)."""
+    text = entry_text(line)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def is_blank_or_comment(line: str) -> bool:
+    """A line that holds no entry.  Only spaces count as blank: a tab or a
+    form feed there is an error to a YAML reader, which then says so."""
+    stripped = line.lstrip("\ufeff").strip(" \r")
+    return not stripped or stripped.startswith("#")
 
 
 def header(directive_id: str) -> str:
     return HEADER.format(directive=directive_id)
 
 
+# -- a last line cut short -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Torn:
+    """The ledger's last line, cut short (a write that a power cut or a
+    full disk interrupted): where it starts and its bytes."""
+
+    offset: int
+    line: int  # 1-based
+    data: bytes
+
+
+def split_torn(raw: bytes) -> tuple[bytes, Torn | None]:
+    """The ledger's bytes up to its last whole line, and the torn line after
+    it, if any.  parledger ends every line it writes with a newline, so bytes
+    after the last newline are either a whole entry (a hand edit that left
+    no final newline: kept) or a line cut short; NUL bytes at the end are
+    what some file systems leave of a write lost in a crash."""
+    end = raw.rfind(b"\n") + 1
+    tail = raw[end:]
+    if not tail.strip(b" \t\r"):
+        return raw, None
+    if b"\x00" not in tail:
+        try:
+            complete = parse_line(tail.decode("utf-8")) is not None
+        except UnicodeDecodeError:
+            complete = False
+        if complete or tail.lstrip(b" \t\xef\xbb\xbf").startswith(b"#"):
+            return raw, None
+    line = raw.count(b"\n", 0, end) + 1
+    return raw[:end], Torn(end, line, tail)
+
+
+def set_aside_torn(path: Path) -> tuple[Torn, Path] | None:
+    """Move a torn last line out of the ledger into ``<ledger>.torn`` (kept,
+    never dropped), under the writers' lock.  None when there is none."""
+    side = path.with_name(path.name + ".torn")
+    fd = os.open(path, os.O_RDWR)
+    try:
+        _lock(fd, path)
+        size = os.fstat(fd).st_size
+        raw = os.pread(fd, size, 0)
+        _, torn = split_torn(raw)
+        if torn is None:
+            return None
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        note = f"# set aside {stamp} from {path.name} line {torn.line}:\n".encode()
+        with side.open("ab") as kept:
+            kept.write(note + torn.data + b"\n")
+            kept.flush()
+            os.fsync(kept.fileno())
+        os.ftruncate(fd, torn.offset)
+        os.fsync(fd)
+        return torn, side
+    finally:
+        os.close(fd)
+
+
+# -- appending -------------------------------------------------------------
+
+
 class Current:
-    """The ledger as it is under the lock, read a piece at a time: a write
-    must cost about the same at any size, and the file may be large.
+    """The ledger as it is under the lock, without reading it whole: a write
+    costs about the same at any size.
 
     Read with pread, not mapped: a file truncated by a program that ignores
     the lock would make a mapping fault and kill the process; a read just
     comes back short (and the append is then refused as a changed file)."""
 
-    CHUNK = 1 << 20
-
     def __init__(self, fd: int) -> None:
         self._fd = fd
         self.size = os.fstat(fd).st_size
-
-    def contains(self, needle: bytes, *, start: int = 0) -> bool:
-        """Whether the file holds ``needle``.  ``start``: the file's first
-        bytes up to there are known not to hold it (this command's load
-        checked them); only what lies beyond is read."""
-        overlap = len(needle) - 1
-        if start > self.size:
-            start = 0  # shorter than it was: search it all
-        offset = max(0, start - overlap)
-        while offset < self.size:
-            chunk = os.pread(self._fd, self.CHUNK + overlap, offset)
-            if needle in chunk:
-                return True
-            if len(chunk) <= overlap:
-                return False
-            offset += len(chunk) - overlap
-        return False
 
     def ends_with_newline(self) -> bool:
         return self.size == 0 or os.pread(self._fd, 1, self.size - 1) == b"\n"
@@ -146,18 +217,28 @@ class Current:
         end = start.find(b"\n")
         return end > 0 and start[end - 1 : end] == b"\r"
 
+    def torn(self) -> bool:
+        """Whether the last line was cut short; an append would glue to it."""
+        if self.ends_with_newline():
+            return False
+        start = max(0, self.size - 65536)
+        return split_torn(os.pread(self._fd, self.size - start, start))[1] is not None
+
 
 Builder = Callable[[Current], str]
 """Given the ledger as it is, validate and return the text to append."""
 
 
-def append(path: Path, build: Builder, *, directive_id: str) -> tuple[int, bytes] | None:
+def append(
+    path: Path, build: Builder, *, directive_id: str
+) -> tuple[int, bytes, os.stat_result] | None:
     """Append what ``build`` returns, under the lock; refuse if the file moved.
 
     ``build`` runs while the lock is held, so what it validated against is
     exactly what the new entries follow.  It raises to refuse; then nothing
-    is written.  Returns where the appended bytes start and the bytes, or
-    None when ``build`` had nothing to add.
+    is written.  Returns where the appended bytes start, the bytes, and the
+    file's stat right after them (taken under the lock), or None when
+    ``build`` had nothing to add.
     """
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
@@ -166,7 +247,12 @@ def append(path: Path, build: Builder, *, directive_id: str) -> tuple[int, bytes
     try:
         _lock(fd, path)
         before = os.fstat(fd)
-        current = _snapshot(fd)
+        current = Current(fd)
+        if current.torn():
+            raise LedgerWriteError(
+                f"{path}: the last line was cut short (a write interrupted by a crash); "
+                "nothing was written: run 'parledger repair' to set it aside"
+            )
         text = build(current)
         if not text:
             return None
@@ -179,7 +265,7 @@ def append(path: Path, build: Builder, *, directive_id: str) -> tuple[int, bytes
         _check_unchanged(fd, path, before, current.size)
         data = text.encode("utf-8")
         _write_all(fd, data, path)
-        return current.size, data
+        return current.size, data, os.fstat(fd)
     finally:
         os.close(fd)  # closing releases the lock
 
@@ -206,6 +292,11 @@ def shared(path: Path) -> Iterator[BufferedReader]:
         yield handle  # closing releases the lock
 
 
+def lock(fd: int, path: Path) -> None:
+    """Take the writers' lock on an open ledger (released when it is closed)."""
+    _lock(fd, path)
+
+
 def _lock(fd: int, path: Path, kind: int = fcntl.LOCK_EX) -> None:
     # flock is released by the kernel when the holder dies, so a killed
     # writer never leaves a stale lock behind; a live one that hangs is
@@ -222,10 +313,6 @@ def _lock(fd: int, path: Path, kind: int = fcntl.LOCK_EX) -> None:
                     f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"
                 ) from None
             time.sleep(0.01)
-
-
-def _snapshot(fd: int) -> Current:
-    return Current(fd)
 
 
 def _check_unchanged(fd: int, path: Path, before: os.stat_result, length: int) -> None:
@@ -263,173 +350,3 @@ def _write_all(fd: int, data: bytes, path: Path) -> None:
         raise LedgerWriteError(
             f"{path}: the write failed{hint}: {exc.strerror}; nothing was recorded"
         ) from None
-
-
-# -- reading ---------------------------------------------------------------------
-
-_INT = re.compile(r"-?[0-9]+")
-_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-_KEY = re.compile(r"[a-z_]+")
-_SPACE = " \t\r"
-
-
-class NotCanonical(Exception):
-    """The text is valid YAML perhaps, but not as parledger writes it."""
-
-
-def _value(text: str) -> Any:
-    """One scalar, read by its shape (the shapes :func:`yaml_scalar` writes)."""
-    first = text[:1]
-    if first == '"':
-        if "\\" not in text and text.endswith('"') and text.count('"') == 2:
-            return text[1:-1]  # nothing escaped: the text is the value
-        value = json.loads(text)  # raises ValueError on anything but one string
-        if not isinstance(value, str):
-            raise NotCanonical(text)
-        return value
-    if first.isdigit() or first == "-":
-        if len(text) == 10 and _DATE.fullmatch(text):
-            return dt.date.fromisoformat(text)
-        if len(text) == 20 and _STAMP.fullmatch(text):
-            return dt.datetime.fromisoformat(text)  # 'Z' reads as UTC
-        if _INT.fullmatch(text):
-            return int(text)
-        if _FLOAT.fullmatch(text):
-            return float(text)
-        raise NotCanonical(text)
-    if text == "true" or text == "false":
-        return text == "true"
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
-        return text
-    raise NotCanonical(text)
-
-
-class Positions:
-    """Where each entry, key and list item of a parsed ledger stands.
-
-    Only where each entry starts is kept; a key's line is found when a
-    problem needs it, by reading that entry's lines again.  A ledger of
-    100,000 entries would otherwise hold a million positions it never uses.
-    """
-
-    def __init__(self, text: str, first_line: int = 1) -> None:
-        self.text = text
-        self.starts = [found.start() for found in _ENTRY_START.finditer(text)]
-        self.first_line = first_line
-
-    def position(self, path: tuple[str | int, ...]) -> tuple[int, int]:
-        if not path or not isinstance(path[0], int) or not 0 <= path[0] < len(self.starts):
-            return (self.first_line, 1)
-        index = path[0]
-        start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
-        line = self.text.count("\n", 0, start) + self.first_line
-        lines = self.text[start:end].split("\n")
-        if len(path) > 1 and isinstance(path[1], str):
-            prefix = f"{path[1]}:"
-            for offset, text in enumerate(lines):
-                if text[2:].startswith(prefix):
-                    item = (
-                        offset + 1 + path[2] if len(path) > 2 and isinstance(path[2], int) else None
-                    )
-                    if item is not None and item < len(lines) and lines[item].startswith("  - "):
-                        return (line + item, 5)
-                    return (line + offset, 3)
-        return (line, 3)
-
-
-_ENTRY_START = re.compile(r"^- ", re.MULTILINE)
-_SEGMENT = 1 << 20  # characters split into lines at a time
-
-
-def _lines(text: str) -> Iterator[str]:
-    """``text.split("\\n")``, a segment at a time: splitting the whole of a
-    large ledger at once would hold every line in memory together."""
-    start = 0
-    while True:
-        if len(text) - start <= _SEGMENT:
-            yield from text[start:].split("\n")
-            return
-        end = text.rfind("\n", start, start + _SEGMENT)
-        if end < 0:
-            end = text.find("\n", start + _SEGMENT)
-            if end < 0:
-                yield text[start:]
-                return
-        yield from text[start:end].split("\n")
-        start = end + 1
-
-
-def parse(text: str, *, first_line: int = 1) -> tuple[list[dict[str, Any]], Positions]:
-    """Read a ledger written the way :func:`format_entry` writes it; see
-    :func:`entries`.  Returns the entries and their positions."""
-    return list(entries(text)), Positions(text, first_line)
-
-
-def entries(text: str) -> Iterator[dict[str, Any]]:
-    """The entries of a ledger written the way :func:`format_entry` writes it,
-    one at a time (a caller may validate and drop them as they come).
-
-    Many times faster than a general YAML parser: one pass over the lines,
-    values read by their shape.  Anything it does not recognise (a hand edit
-    in another YAML style, CRLF line ends, flow collections) raises
-    NotCanonical, and the caller reads the file with the full YAML loader
-    instead; what this accepts, that loader reads to the same data.
-    """
-    if any(mark in text for mark in _YAML_BREAKS):
-        raise NotCanonical("a line break YAML knows and JSON does not")
-    current: dict[str, Any] | None = None
-    items: list[Any] | None = None
-    seen: dict[str, Any] = {}
-    keys: set[str] = set()  # keys already checked
-    for number, line in enumerate(_lines(text), start=1):
-        if not line or line[0] == "#":
-            items = None
-            continue
-        if line[0] == "-":
-            if line[:2] != "- ":
-                raise NotCanonical(f"line {number}")
-            if current is not None:
-                yield current
-            current = {}
-            items = None
-            body = line[2:]
-        elif line[:2] == "  " and current is not None:
-            if line[2:4] == "- ":
-                if items is None:
-                    raise NotCanonical(f"line {number}")
-                items.append(_value(line[4:]))
-                continue
-            body = line[2:]
-        else:
-            raise NotCanonical(f"line {number}")
-        key, sep, rest = body.partition(": ")
-        if not sep:
-            if body[-1:] != ":" or key != body:
-                raise NotCanonical(f"line {number}")
-            key = body[:-1]
-            if key in current or (key not in keys and not _KEY.fullmatch(key)):
-                raise NotCanonical(f"line {number}")
-            keys.add(key)
-            items = current[key] = []
-            continue
-        if (
-            key in current
-            or not rest
-            or rest[0] in _SPACE
-            or rest[-1] in _SPACE
-            or (key not in keys and not _KEY.fullmatch(key))
-        ):
-            raise NotCanonical(f"line {number}")
-        keys.add(key)
-        items = None
-        value = seen.get(rest)
-        if value is None:
-            # Ids of agencies and tasks, statuses, dates, names repeat all
-            # through a ledger: read each distinct text once.
-            value = seen[rest] = _value(rest)
-        current[key] = value
-    if current is not None:
-        yield current

@@ -10,8 +10,11 @@ into the state of each task.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,10 @@ class LoadedLedger:
     entries: list[Entry] = field(default_factory=list)
     indexes: list[int] = field(default_factory=list)  # each entry's place in the file's list
     loaded: yamlio.Loaded | None = None
+    # Read through the YAML library: not (only) one entry a line, as an
+    # older parledger wrote it; 'parledger upgrade-ledger' rewrites it.
+    multiline: bool = False
+    count: int = 0  # entries read, good and bad: the next entry's index
 
     def position(self, entry_number: int, field_name: str | None = None) -> tuple[int, int]:
         """1-based (line, col) of an entry, or of one of its fields."""
@@ -52,100 +59,219 @@ class LoadedLedger:
         return self.loaded.position((*path, field_name) if field_name else path)
 
 
-CHUNK = 5000  # entries validated at a time: the raw data never all in memory
+BATCH = 5000  # entries validated at a time: never all the raw data in memory
+PIECE = 1 << 20  # bytes decoded and split into lines at a time
+
+
+class _NotOneLine(Exception):
+    """A line that is not an entry as parledger writes it: the file is read
+    by the YAML library instead."""
 
 
 def load(path: Path, data: bytes | None = None) -> tuple[LoadedLedger, list[Problem]]:
     """Read and validate every entry; a missing ledger is an empty one.
-    ``data``: the ledger's bytes, already read (the cache parses the very
-    bytes it hashed, whatever was appended since)."""
-    if data is None and not path.exists():
-        return LoadedLedger(), []
+
+    The one pipeline: bytes → lines → ``json.loads`` → pydantic, a piece at
+    a time.  A ledger that is not one entry a line (the multi-line form of
+    parledger 0.1, a hand edit in another YAML style) is read by the YAML
+    library instead, slower but to the same data.  ``data``: the ledger's
+    bytes, already read (the cache validates the very bytes it hashed)."""
+    if data is None:
+        if not path.exists():
+            return LoadedLedger(), []
+        try:
+            data = journal.read_shared(path)
+        except OSError as exc:
+            return LoadedLedger(), [
+                Problem(str(path), 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")
+            ]
+    body, torn = journal.split_torn(data)
+    problems = [_torn_problem(path, torn)] if torn is not None else []
     try:
-        text = yamlio.read_text(path, journal.read_shared if data is None else lambda _: data)
-        fast = _load_canonical(path, text)
-        if fast is not None:
-            return fast, []
-        loaded = read(path, text)
+        result, found = _one_line_form(path, body)
+    except _NotOneLine:
+        conflict = _CONFLICT.search(body)
+        if conflict is not None:
+            return LoadedLedger(), [_conflict_problem(path, body, conflict.start())]
+        result, found = _multiline_form(path, body)
     except yamlio.YamlLoadError as exc:
-        return LoadedLedger(), [exc.problem]
-    return validate_entries(loaded)
+        return LoadedLedger(), [exc.problem, *problems]
+    return result, found + problems
 
 
-def _load_canonical(path: Path, text: str) -> LoadedLedger | None:
-    """The common case, fast and lean: parsed and validated a chunk at a time.
-    None when the text is not as parledger writes it or an entry is bad:
-    the caller then reads it all and reports every problem."""
-    from parledger import schema
+_CONFLICT = re.compile(rb"^<<<<<<< ", re.MULTILINE)
 
-    entries: list[Entry] = []
-    chunk: list[dict[str, Any]] = []
-    try:
-        for raw in journal.entries(text):
-            chunk.append(raw)
-            if len(chunk) == CHUNK:
-                entries += schema.entries(chunk)
-                chunk = []
-        entries += schema.entries(chunk)
-    except (journal.NotCanonical, ValueError):  # pydantic's error is a ValueError
-        return None
-    positions = journal.Positions(text)
-    return LoadedLedger(
-        entries=entries,
-        indexes=list(range(len(entries))),
-        loaded=yamlio.Loaded(path=path, data=None, locate=positions.position),
+
+def _conflict_problem(path: Path, body: bytes, offset: int) -> Problem:
+    return Problem(
+        str(path),
+        body.count(b"\n", 0, offset) + 1,
+        1,
+        "merge-conflict",
+        "the ledger holds git's conflict markers (a merge where parledger's merge driver "
+        "did not run); run 'parledger resolve' to keep both sides' entries",
     )
 
 
-def read(path: Path, text: str | None = None) -> yamlio.Loaded:
-    """The ledger's data with positions: the fast reader for the format
-    parledger writes, the full YAML loader for anything else."""
-    if text is None:
-        text = yamlio.read_text(path, journal.read_shared)
+def _torn_problem(path: Path, torn: journal.Torn) -> Problem:
+    return Problem(
+        str(path),
+        torn.line,
+        1,
+        "torn-line",
+        f"the last line ({len(torn.data)} bytes) was cut short, as a write interrupted "
+        "by a crash leaves it; run 'parledger repair' to set it aside into "
+        f"{path.name}.torn, then record that fact again",
+    )
+
+
+# A piece of a ledger that is one entry a line: entry lines, and lines of
+# spaces or comments.  Checked over a whole piece at once, in C.
+_ONE_LINE_FORM = re.compile(rb"(?:- \{[^\n]*\}\r?\n| *(?:#[^\n]*)?\r?\n)*")
+_ENTRY_LINE = re.compile(rb"^- (\{[^\n]*\})\r?$", re.MULTILINE)
+
+
+def _one_line_form(path: Path, body: bytes) -> tuple[LoadedLedger, list[Problem]]:
+    """A piece at a time (about a megabyte): decoded, its shape checked, its
+    entries handed to pydantic as one JSON array, which parses and validates
+    them in one call, in Rust.  No Python runs per line unless something is
+    wrong; then the piece is gone through line by line to say what."""
+    from parledger import schema
+
+    result = LoadedLedger()
+    problems: list[Problem] = []
+    locate = _LineLocator(body).position
+    first_line = 1
+    for piece in _pieces(body):
+        data = _utf8_nfc(path, piece, first_line)
+        if not _ONE_LINE_FORM.fullmatch(data):
+            raise _NotOneLine
+        texts = _ENTRY_LINE.findall(data)
+        first = result.count
+        try:
+            result.entries += schema.entries_json(b"[" + b",".join(texts) + b"]")
+            result.indexes += range(first, first + len(texts))
+        except ValueError:  # pydantic's ValidationError: say which, and why
+            raws = [journal.parse_line("- " + text.decode()) for text in texts]
+            if None in raws:
+                raise _NotOneLine from None  # not JSON: another YAML style
+            problems += _each_entry(path, [r for r in raws if r is not None], first, result, locate)
+        result.count += len(texts)
+        first_line += data.count(b"\n")
+    result.loaded = yamlio.Loaded(path=path, data=None, locate=locate)
+    return result, problems
+
+
+def _pieces(body: bytes) -> Iterator[bytes]:
+    """The ledger in pieces of whole lines, each ending in a newline: a
+    large ledger is never held whole as text (twice its bytes, for
+    Vietnamese), nor all its entries' raw data at once."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]  # a BOM an editor added
+    start = 0
+    while start < len(body):
+        end = body.find(b"\n", start + PIECE) + 1 or len(body)
+        piece = body[start:end]
+        yield piece if piece.endswith(b"\n") else piece + b"\n"
+        start = end
+
+
+def _utf8_nfc(path: Path, piece: bytes, first_line: int) -> bytes:
+    """The piece as NFC UTF-8; a piece that is not UTF-8 (a legacy
+    Vietnamese encoding) or holds NUL bytes is one problem at its line."""
     try:
-        entries, positions = journal.parse(text)
-    except (journal.NotCanonical, ValueError):
-        return yamlio.load(path)
-    return yamlio.Loaded(path=path, data=entries or None, locate=positions.position)
+        if b"\x00" in piece:
+            raise ValueError
+        text = piece.decode("utf-8")
+    except ValueError:
+        try:  # the reader of every workspace file words the problem
+            yamlio.read_text(path, lambda _: piece)
+        except yamlio.YamlLoadError as exc:
+            problem = exc.problem  # its line counts from the piece's start
+            raise yamlio.YamlLoadError(
+                dataclasses.replace(problem, line=problem.line + first_line - 1)
+            ) from None
+        raise  # pragma: no cover - read_text refuses what decode refused
+    if unicodedata.is_normalized("NFC", text):
+        return piece
+    return yamlio.read_text(path, lambda _: piece).encode("utf-8")
 
 
-def validate_entries(loaded: yamlio.Loaded) -> tuple[LoadedLedger, list[Problem]]:
-    """Validate each entry on its own, so every bad entry is reported."""
+class _LineLocator:
+    """Where an entry of a one-line ledger stands, and the column of one of
+    its fields: worked out only when a problem asks."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        self._lines: list[tuple[int, bytes]] | None = None  # each entry's line and text
+
+    def position(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        if self._lines is None:
+            lines = self._body.split(b"\n")
+            self._lines = [
+                (number, line)
+                for number, line in enumerate(lines, start=1)
+                if line.lstrip(b"\xef\xbb\xbf").startswith(b"- {")
+            ]
+        if not path or not isinstance(path[0], int) or not 0 <= path[0] < len(self._lines):
+            return (1, 1)
+        number, line = self._lines[path[0]]
+        if len(path) < 2 or not isinstance(path[1], str):
+            return (number, 3)
+        text = line.decode("utf-8", "replace")
+        found = text.find(f'"{path[1]}": ')
+        return (number, found + 1 if found >= 0 else 3)
+
+
+def _each_entry(
+    path: Path,
+    batch: list[dict[str, Any]],
+    first: int,
+    result: LoadedLedger,
+    locate: Callable[[tuple[str | int, ...]], tuple[int, int]],
+) -> list[Problem]:
+    """Validate entry by entry, to keep the good ones and report every bad
+    one at its line."""
     from parledger import schema
     from parledger.schema import ValidationError
 
-    path = loaded.path
-    result = LoadedLedger(loaded=loaded)
-    if loaded.data is None:  # only the header comment: no entries yet
-        return result, []
-    if not isinstance(loaded.data, list):
-        return result, [
-            Problem(str(path), 1, 1, "invalid-value", "the ledger must be a list of entries")
-        ]
-    try:
-        # One call for the whole list: pydantic is many times faster so.
-        result.entries = schema.entries(loaded.data)
-        result.indexes = list(range(len(result.entries)))
-        return result, []
-    except ValidationError:
-        pass
-    # Something is wrong: validate entry by entry, to keep the good ones
-    # and report every bad one at its line.
     problems: list[Problem] = []
-    for index, raw in enumerate(loaded.data):
+    for offset, raw in enumerate(batch):
         try:
             entry = schema.entry(raw)
         except ValidationError as exc:
             for error in exc.errors():
-                loc = (index, *(p for p in error["loc"] if not _is_branch(p)))
-                line, col = loaded.position(loc)
+                loc = (first + offset, *(p for p in error["loc"] if not _is_branch(p)))
+                line, col = locate(loc)
                 problems.append(
                     Problem(str(path), line, col, "invalid-entry", _entry_message(raw, error))
                 )
             continue
         result.entries.append(entry)
-        result.indexes.append(index)
-    return result, problems
+        result.indexes.append(first + offset)
+    return problems
+
+
+def _multiline_form(path: Path, body: bytes) -> tuple[LoadedLedger, list[Problem]]:
+    """The whole file through the YAML library, with positions."""
+    try:
+        loaded = yamlio.load_text(path, yamlio.read_text(path, lambda _: body))
+    except yamlio.YamlLoadError as exc:
+        return LoadedLedger(), [exc.problem]
+    result = LoadedLedger(loaded=loaded, multiline=True)
+    if loaded.data is None:  # only comments: no entries yet
+        return result, []
+    if not isinstance(loaded.data, list):
+        message = "the ledger must be a list of entries, one a line"
+        return result, [Problem(str(path), 1, 1, "invalid-value", message)]
+    from parledger import schema
+
+    try:  # one call for the whole list: pydantic is many times faster so
+        result.entries = schema.entries(loaded.data)
+        result.indexes = list(range(len(result.entries)))
+        return result, []
+    except ValueError:
+        return result, _each_entry(path, loaded.data, 0, result, loaded.position)
 
 
 def _is_branch(part: Any) -> bool:
@@ -417,40 +543,22 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
         )
     final: dict[str, Entry] = {}
 
-    known = workspace.known_ids
-
     def build(current: journal.Current) -> str:
-        def taken(candidate: str) -> bool:
-            # The ids the load knew, then a byte search of what came after
-            # (of everything, when it knew none), never a parse: a write
-            # costs about the same at any size.
-            needle = f"- id: {candidate}".encode()
-            if known is None:
-                return current.contains(needle)
-            ids, length = known
-            return candidate in ids or current.contains(needle, start=length)
-
-        entry_id = new_entry_id(taken)
-        raw = {"id": entry_id} | entry
-        text = journal.format_entry(raw)
+        # No search for the new id: 48 random bits make a clash about one in
+        # three billion even at 100,000 entries, and a write must cost the
+        # same at any size; 'validate' reports a clash should one happen.
+        raw = {"id": draw_entry_id()} | entry
+        line = journal.format_entry(raw)
         # Validate exactly what will be on disk, read back as the loader reads it.
         from parledger import schema
 
-        final["entry"] = schema.entry(yamlio.parse(text)[0])
-        return text
+        final["entry"] = schema.entry(journal.parse_line(line))
+        return line
 
     written = journal.append(location.ledger_path, build, directive_id=workspace.directive.id)
     if written is not None and workspace.after_append is not None:
         workspace.after_append(final["entry"], *written)
     return final["entry"]
-
-
-def new_entry_id(taken: Callable[[str], bool]) -> str:
-    """A random id that is not taken."""
-    candidate = draw_entry_id()
-    while taken(candidate):
-        candidate = draw_entry_id()
-    return candidate
 
 
 def draw_entry_id() -> str:

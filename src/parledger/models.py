@@ -374,11 +374,21 @@ class _Entry:
     note: str | None = None
 
     def __post_init__(self) -> None:
-        _pattern(self.id, ENTRY_ID, "entry id")
-        _pattern(self.task, NODE_ID, "task id")
-        _one_party(self.agency, self.group)
-        _short(self.note, "the note")
-        _short(self.by, "'by'")
+        # Run for each of a large ledger's entries on a cold read: the
+        # common case costs a few comparisons, the helpers word a refusal.
+        if not (
+            ENTRY_ID.fullmatch(self.id)
+            and NODE_ID.fullmatch(self.task)
+            and (self.group is None) != (self.agency is None)
+            and AGENCY_ID.fullmatch(self.agency or self.group or "")
+            and len(self.by) <= MAX_TEXT
+            and (self.note is None or len(self.note) <= MAX_TEXT)
+        ):
+            _pattern(self.id, ENTRY_ID, "entry id")
+            _pattern(self.task, NODE_ID, "task id")
+            _one_party(self.agency, self.group)
+            _short(self.note, "the note")
+            _short(self.by, "'by'")
 
 
 @model

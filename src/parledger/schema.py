@@ -14,7 +14,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from parledger.models import Directive, Entry, Registry
 
-__all__ = ["ValidationError", "directive", "entries", "entry", "registry"]
+__all__ = ["ValidationError", "directive", "entries", "entries_json", "entry", "registry"]
 
 T = TypeVar("T")
 
@@ -40,6 +40,12 @@ LedgerEntry = Annotated[Entry, Field(discriminator="kind")]
 
 def entry(data: Any) -> Entry:
     result: Entry = _adapter(LedgerEntry).validate_python(data)
+    return result
+
+
+def entries_json(data: bytes) -> list[Entry]:
+    """A JSON array of entries, parsed and validated in one call."""
+    result: list[Entry] = _adapter(list[LedgerEntry]).validate_json(data)
     return result
 
 

@@ -21,6 +21,7 @@ from parledger.models import (
     CorrectionEntry,
     Directive,
     Entry,
+    EntryKind,
     Node,
     NodeKind,
     ProgressEntry,
@@ -73,6 +74,7 @@ def check(
     workspace = Workspace(
         location=location, directive=directive, registry=registry, entries=journal.entries
     )
+    workspace.ledger_multiline = journal.multiline
     return workspace, []
 
 
@@ -414,97 +416,116 @@ def _check_quote(
 def ledger_crossref_problems(
     journal: ledger.LoadedLedger, directive: Directive, registry: Registry
 ) -> list[Problem]:
-    """Entries that name unknown things, or clash after a merge of branches."""
+    """Entries that name unknown things, or clash after a merge of branches.
+
+    Written for a cold read of a large ledger: the distinct values (tasks,
+    agencies, dates, evidence) are checked once each, in sets, and only the
+    entries that hold a value found wrong are gone through one by one."""
     if journal.loaded is None:
         return []
     path = str(journal.loaded.path)
-    problems: list[Problem] = []
-
-    def add(number: int, field_name: str | None, code: str, message: str) -> None:
-        line, col = journal.position(number, field_name)
-        problems.append(Problem(path, line, col, code, message))
+    entries = journal.entries
+    problems: list[tuple[int, str | None, str, str]] = []
 
     items = {node.id: node for node in directive.outline if node.kind is NodeKind.ITEM}
     agencies = {a.id for a in registry.agencies}
     groups = {g.id for g in registry.groups}
-    by_id = {entry.id: entry for entry in journal.entries}
-    seen: set[str] = set()
     # A day of slack: an entry recorded just after midnight in Hà Nội
     # (UTC+7) is dated a day ahead of a server that keeps UTC.
     latest_fact = dt.date.today() + dt.timedelta(days=1)
-    for number, entry in enumerate(journal.entries):
-        if entry.id in seen:
-            add(
-                number,
-                "id",
-                "duplicate-id",
-                f"entry id {entry.id} appears more than once "
-                "(two branches made the same id, or an entry was copied); keep one",
-            )
-        seen.add(entry.id)
+
+    by_id = {entry.id: entry for entry in entries}
+    seen: set[str] | None = set() if len(by_id) != len(entries) else None
+    unknown_tasks = {entry.task for entry in entries} - items.keys()
+    unknown_agencies = {entry.agency for entry in entries} - agencies - {None}
+    unknown_groups = {entry.group for entry in entries} - groups - {None}
+    wrong_evidence = {
+        item: problem
+        for item in {item for entry in entries for item in getattr(entry, "evidence", None) or ()}
+        if (problem := evidence_problem(item)) is not None
+    }
+    facts = {entry.date for entry in entries} | {
+        day for entry in entries if (day := getattr(entry, "fact_date", None)) is not None
+    }  # fmt: skip
+    dues = {day for entry in entries if (day := getattr(entry, "due", None)) is not None}
+    odd_days = any(not EARLIEST <= day <= latest_fact for day in facts) or any(
+        not EARLIEST <= day <= LATEST for day in dues
+    )
+    # Only the entries that hold something found wrong, or that need a
+    # look of their own (targets, corrections), are gone through.
+    suspects = (
+        range(len(entries))
+        if seen is not None or odd_days or wrong_evidence
+        else [
+            number
+            for number, entry in enumerate(entries)
+            if entry.task in unknown_tasks
+            or entry.agency in unknown_agencies
+            or entry.group in unknown_groups
+            or getattr(entry, "target", None) is not None
+            or entry.kind is EntryKind.CORRECTION
+        ]
+    )
+    for number in suspects:
+        entry = entries[number]
+        if seen is not None:  # some id appears twice: name every later place
+            if entry.id in seen:
+                message = (
+                    f"entry id {entry.id} appears more than once "
+                    "(two branches made the same id, or an entry was copied); keep one"
+                )
+                problems.append((number, "id", "duplicate-id", message))
+            seen.add(entry.id)
         node = items.get(entry.task)
-        if node is None:
-            add(
-                number,
-                "task",
-                "unknown-task",
-                f"entry {entry.id}: no item {entry.task} in the directive",
-            )
-        if entry.agency is not None and entry.agency not in agencies:
-            add(
-                number,
-                "agency",
-                "unknown-agency",
-                f"entry {entry.id}: agency '{entry.agency}' is not in the registry",
-            )
-        if entry.group is not None and entry.group not in groups:
-            add(
-                number,
-                "group",
-                "unknown-group",
-                f"entry {entry.id}: group '{entry.group}' is not in the registry",
-            )
-        for field_name, code, message in _value_problems(entry, latest_fact):
-            add(number, field_name, code, f"entry {entry.id}: {message}")
-        targets = {t.id for t in node.targets} if node is not None else set()
-        if isinstance(entry, ProgressEntry) and node and entry.target not in (None, *targets):
-            add(
-                number,
-                "target",
-                "unknown-target",
-                f"entry {entry.id}: {node.id} has no target {entry.target}",
-            )
+        if entry.task in unknown_tasks:
+            message = f"entry {entry.id}: no item {entry.task} in the directive"
+            problems.append((number, "task", "unknown-task", message))
+        if entry.agency in unknown_agencies:
+            message = f"entry {entry.id}: agency '{entry.agency}' is not in the registry"
+            problems.append((number, "agency", "unknown-agency", message))
+        if entry.group in unknown_groups:
+            message = f"entry {entry.id}: group '{entry.group}' is not in the registry"
+            problems.append((number, "group", "unknown-group", message))
+        if odd_days or (wrong_evidence and getattr(entry, "evidence", None)):
+            for field_name, code, message in _value_problems(entry, latest_fact, wrong_evidence):
+                problems.append((number, field_name, code, f"entry {entry.id}: {message}"))
+        target = getattr(entry, "target", None)
+        if (
+            isinstance(entry, ProgressEntry)
+            and node
+            and target is not None
+            and target not in {t.id for t in node.targets}
+        ):
+            message = f"entry {entry.id}: {node.id} has no target {target}"
+            problems.append((number, "target", "unknown-target", message))
         if isinstance(entry, CorrectionEntry):
-            target = by_id.get(entry.supersedes)
-            if target is None:
-                add(
-                    number,
-                    "supersedes",
-                    "unknown-entry",
-                    f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger",
-                )
-            elif in_cycle(entry.id, by_id):
-                add(
-                    number,
-                    "supersedes",
-                    "correction-cycle",
-                    f"entry {entry.id}: corrections form a cycle",
-                )
-            elif (target.task, target.agency, target.group) != (
-                entry.task,
-                entry.agency,
-                entry.group,
-            ):
-                add(
-                    number,
-                    "task",
-                    "correction-mismatch",
-                    f"entry {entry.id} names another task or agency than {entry.supersedes}",
-                )
-    return problems
+            problems += _correction_problems(number, entry, by_id)
+    found = []
+    for number, where, code, text in problems:
+        line, col = journal.position(number, where)
+        found.append(Problem(path, line, col, code, text))
+    return found
 
 
-def _value_problems(entry: Entry, latest_fact: dt.date) -> list[tuple[str, str, str]]:
+def _correction_problems(
+    number: int, entry: CorrectionEntry, by_id: dict[str, Entry]
+) -> list[tuple[int, str | None, str, str]]:
+    target = by_id.get(entry.supersedes)
+    if target is None:
+        message = f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger"
+        return [(number, "supersedes", "unknown-entry", message)]
+    if in_cycle(entry.id, by_id):
+        message = f"entry {entry.id}: corrections form a cycle"
+        return [(number, "supersedes", "correction-cycle", message)]
+    if (target.task, target.agency, target.group) != (entry.task, entry.agency, entry.group):
+        message = f"entry {entry.id} names another task or agency than {entry.supersedes}"
+        return [(number, "task", "correction-mismatch", message)]
+    return []
+
+
+def _value_problems(
+    entry: Entry, latest_fact: dt.date, wrong_evidence: dict[str, str]
+) -> list[tuple[str, str, str]]:
     """What the commands refuse to write, found in a file written by hand:
     a slip in a year, a fact dated in the future, evidence that cites nothing.
     Checked here, not in the models: "the future" moves, and the evidence
@@ -526,7 +547,6 @@ def _value_problems(entry: Entry, latest_fact: dt.date) -> list[tuple[str, str, 
             message = f"{field_name} {day.isoformat()} is in the future; record facts once done"
             problems.append((field_name, "future-date", message))
     for item in getattr(entry, "evidence", None) or ():
-        problem = evidence_problem(item)
-        if problem is not None:
-            problems.append(("evidence", "invalid-evidence", problem))
+        if item in wrong_evidence:
+            problems.append(("evidence", "invalid-evidence", wrong_evidence[item]))
     return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -106,6 +106,11 @@ def _explicit(folder: Path, source: Source) -> Location:
     return Location(folder, source)
 
 
+Appended = Callable[[Entry, int, bytes, os.stat_result], None]
+"""Told of an append: the entry, where its bytes start, the bytes, and the
+ledger's stat taken under the writer's lock right after them."""
+
+
 class Workspace:
     """A loaded, validated workspace.
 
@@ -130,14 +135,12 @@ class Workspace:
         self._entries = entries
         self._read_entries = read_entries
         self._folded = folded
-        # Told of each entry a command appends (entry, offset, bytes), so a
-        # cache can remember the new state instead of reading it next time.
-        self.after_append: Callable[[Entry, int, bytes], None] | None = None
-        # The ids of the entries in the ledger's first bytes, and how many
-        # bytes that is, when the load knows them (the cache keeps them): a
-        # write checks its new id against them and searches only the bytes
-        # appended since.
-        self.known_ids: tuple[Container[str], int] | None = None
+        # Told of each entry a command appends, so a cache can remember the
+        # new state instead of reading it next time.
+        self.after_append: Appended | None = None
+        # Read through the YAML library: the ledger is not (only) one entry
+        # a line, as parledger 0.1 wrote it ('parledger upgrade-ledger').
+        self.ledger_multiline = False
 
     @property
     def entries(self) -> list[Entry]:

@@ -185,9 +185,13 @@ def _overlong_line(text: str) -> tuple[int, int] | None:
 
 def load(path: Path) -> Loaded:
     """Load one YAML file with positions; raise YamlLoadError when unreadable."""
+    return load_text(path, read_text(path))
+
+
+def load_text(path: Path, text: str) -> Loaded:
+    """Load the text of ``path`` (already read) with positions."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    text = read_text(path)
     overlong = _overlong_line(text)
     if overlong is not None:
         number, length = overlong

@@ -14,7 +14,7 @@ from parledger.export import Format
 if TYPE_CHECKING:
     from parledger.models import Entry
     from parledger.names import Match
-    from parledger.workspace import Workspace
+    from parledger.workspace import Location, Workspace
 
 AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID for a whole group.'
 DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
@@ -26,8 +26,9 @@ EVIDENCE_HELP = (
 
 
 def register(app: typer.Typer) -> None:
-    for command in (init, assign, unassign, record, correct, history, alias):
+    for command in (init, assign, unassign, record, correct, history, alias, repair):
         app.command(command.__name__)(command)
+    app.command("upgrade-ledger")(upgrade_ledger)
 
 
 def init(
@@ -204,3 +205,44 @@ def alias(
     agency_id = query.resolver(workspace).resolve_agency(agency)
     added = registry.add_alias(workspace, agency_id, name)
     emit(f"added alias '{added}' to {agency_id} in {workspace.location.registry_path}\n")
+
+
+def upgrade_ledger(ctx: typer.Context) -> None:
+    """Rewrite a ledger written by parledger 0.1 (each entry over many lines) as one
+    entry a line, once: every entry, id and value kept, and the comments you added.
+    Refused, with every problem listed, when the workspace does not validate."""
+    from parledger import upgrade
+
+    done = upgrade.upgrade_ledger(_location(ctx))
+    if done is None:
+        emit("the ledger is one entry a line already; nothing to do\n")
+        return
+    emit(
+        f"rewrote {done.path}: {done.entries} entries, one a line "
+        f"({done.lines_before} lines before, {done.lines_after} after); "
+        "review with 'git diff', then commit\n"
+    )
+
+
+def repair(ctx: typer.Context) -> None:
+    """Set aside a last ledger line cut short by a crash (power loss, a full disk),
+    so work can go on. The line is kept in LEDGER.torn, never dropped: record
+    that fact again from it."""
+    from parledger import upgrade
+
+    done = upgrade.repair_ledger(_location(ctx))
+    if done is None:
+        emit("the ledger's last line is whole; nothing to repair\n")
+        return
+    emit(
+        f"set aside line {done.line} of {done.path} ({done.size} bytes, cut short) "
+        f"into {done.side}; record that fact again, then commit\n"
+    )
+
+
+def _location(ctx: typer.Context) -> Location:
+    from parledger import workspace
+    from parledger.cli.common import State
+
+    state = ctx.find_object(State)
+    return workspace.locate(state.data_dir if state else None)

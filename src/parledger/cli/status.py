@@ -355,3 +355,9 @@ def validate(
         f"{len(loaded.registry.agencies)} agencies, {len(loaded.registry.groups)} groups, "
         f"{len(loaded.entries)} ledger entries\n"
     )
+    if loaded.ledger_multiline:
+        sys.stderr.write(
+            f"parledger: note: {location.ledger_path.name} spreads entries over several "
+            "lines (the form of parledger 0.1), so a merge of two branches can mix them up; "
+            "run 'parledger upgrade-ledger' once, then commit\n"
+        )
