@@ -18,7 +18,7 @@ from tests.conftest import Invoke
 COMMANDS = [
     "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
-    "repair", "upgrade-ledger",
+    "repair", "upgrade-ledger", "git-setup", "resolve", "diff", "merge-driver", "diff-text",
 ]  # fmt: skip
 
 

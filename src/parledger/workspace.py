@@ -204,9 +204,11 @@ def _no_workspace(location: Location) -> Problem:
 
 
 GITATTRIBUTES = """\
-# Ledgers are append-only: when two branches both appended entries, keep
-# both sides' lines instead of declaring a conflict. Run 'parledger
-# validate' after a merge: it reports duplicate entry ids.
+# Ledgers are append-only, one entry a line: when two branches both
+# appended entries, keep both sides' lines instead of declaring a conflict.
+# 'parledger git-setup' (once per clone) replaces this with parledger's own
+# merge driver, which unions entries by id and refuses one id with two
+# contents. Run 'parledger validate' after a merge.
 ledger_*.yaml merge=union
 """
 
@@ -218,16 +220,28 @@ This folder is a parledger workspace: `{directive}` (the directive as data),
 Use it with `parledger --data-dir {folder} …` or `export PARLEDGER_DATA={folder}`.
 
 Keep it in git: `git init && git add -A && git commit -m "parledger workspace"`.
-Every `parledger record`/`assign` only appends to `{ledger}`, so a reviewer's
-`git diff` shows added lines only, and two branches merge without conflict
-(`.gitattributes` marks the ledger `merge=union`). Run `parledger validate`
-before merging.
+Every `parledger record`/`assign` appends one line to `{ledger}`, so a
+reviewer's `git diff` shows one added line per fact (`parledger diff` says
+each as a sentence), and two branches merge without conflict
+(`.gitattributes` marks the ledger `merge=union`).
+
+In every clone, run `parledger git-setup` once: git then merges ledgers with
+parledger's driver (both branches' entries kept once each, by id; one id with
+two contents is a conflict) and `git diff` shows sentences. Git config is not
+versioned, so a fresh clone has only `merge=union` until then. A merge made
+where no driver runs (a git server) may leave conflict markers:
+`parledger resolve` turns them into the union of both sides. Run
+`parledger validate` after every merge.
 """
 
 
-def init(target: Path) -> list[Path]:
+def init(target: Path, *, on_git: Callable[[str], None] | None = None) -> list[Path]:
     """A new workspace in ``target``: the bundled directive and registry, an
-    empty ledger, .gitattributes and a README.  Refuses to overwrite."""
+    empty ledger, .gitattributes and a README.  Refuses to overwrite.
+
+    When ``target`` is inside a git work tree, parledger's merge driver and
+    diff are registered there too (what ``parledger git-setup`` does), and
+    ``on_git`` is told so in one sentence; outside git nothing happens."""
     from parledger.journal import header
 
     source = bundled_root()
@@ -259,4 +273,9 @@ def init(target: Path) -> list[Path]:
         with path.open("xb") as handle:  # "x": fail rather than overwrite
             handle.write(content)
         written.append(path)
+    from parledger.gitrepo import register_in_git
+
+    message = register_in_git(target)
+    if message and on_git is not None:
+        on_git(message)
     return written

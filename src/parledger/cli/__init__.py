@@ -93,6 +93,7 @@ def _root(
     ctx.obj = State(data_dir=data_dir)
 
 
+from parledger.cli import git as _git  # noqa: E402
 from parledger.cli import ledger as _ledger  # noqa: E402
 from parledger.cli import query as _query  # noqa: E402
 from parledger.cli import status as _status  # noqa: E402
@@ -100,6 +101,7 @@ from parledger.cli import status as _status  # noqa: E402
 _status.register(app)
 _query.register(app)
 _ledger.register(app)
+_git.register(app)
 
 
 def main() -> None:

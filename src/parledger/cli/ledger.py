@@ -35,10 +35,11 @@ def init(
     folder: Path = typer.Argument(..., metavar="DIR", help="Folder for the new workspace."),
 ) -> None:
     """Create a workspace to record in: the bundled directive and registry, an empty
-    ledger, a .gitattributes that merges ledgers with merge=union, and a README."""
+    ledger, a .gitattributes that merges ledgers with merge=union, and a README. Inside a
+    git repository, also registers parledger's merge driver (see 'parledger git-setup')."""
     from parledger import workspace
 
-    for path in workspace.init(folder):
+    for path in workspace.init(folder, on_git=lambda message: emit(message + "\n")):
         emit(f"created {path}\n")
     emit(f"next: export PARLEDGER_DATA={folder}  (or pass --data-dir {folder})\n")
 
