@@ -110,21 +110,27 @@ def _trust_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     waiting out the file system's timestamp granularity in a test."""
     from parledger import cached
 
-    monkeypatch.setattr(cached, "GRANULARITY_NS", -1_000_000_000)
+    monkeypatch.setattr(cached, "FINE_NS", -1_000_000_000)
+    monkeypatch.setattr(cached, "COARSE_NS", -1_000_000_000)
 
 
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every time the cache reads the ledger, from now on."""
+    """Every time the cache reads or hashes the ledger, from now on."""
     from parledger import cached
 
-    read = cached._read
+    read, same_length = cached._read, cached._same_length
     seen: list[Path] = []
 
-    def counted(path: Path) -> tuple[object, bytes]:
+    def counted_read(path: Path) -> tuple[object, bytes]:
         seen.append(path)
         return read(path)
 
-    monkeypatch.setattr(cached, "_read", counted)
+    def counted_hash(path: Path, item: object) -> object:
+        seen.append(path)
+        return same_length(path, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cached, "_read", counted_read)
+    monkeypatch.setattr(cached, "_same_length", counted_hash)
     return seen
 
 
@@ -143,6 +149,9 @@ def test_a_file_changed_within_the_timestamp_granularity_is_hashed(
 ) -> None:
     # git's racy-clean rule: a stat taken less than the granularity after
     # the file's mtime may not show a change made in the same tick.
+    from parledger import cached
+
+    monkeypatch.setattr(cached, "FINE_NS", 60 * 10**9)  # the copy is that fresh
     expected = cli("status", "-a", "SNV", "-f", "json").stdout
     reads = _reads(monkeypatch)
     assert cli("status", "-a", "SNV", "-f", "json").stdout == expected
@@ -174,6 +183,21 @@ def test_a_fresh_ledger_is_hashed_until_its_stat_settles_then_trusted(
     assert '"status": "blocked"' in expected
 
 
+def test_whole_second_timestamps_are_trusted_only_two_seconds_on() -> None:
+    # A file system that keeps seconds (FAT keeps two) may give two writes a
+    # second apart the same mtime; one that keeps nanoseconds ticks in ms.
+    from parledger import cached
+
+    second = 1_700_000_000 * 10**9
+    coarse = (1, 2, 3, second, second)
+    fine = (1, 2, 3, second + 123_456, second + 123_456)
+    assert not cached._trusted(coarse, coarse, second + 1_500_000_000)
+    assert cached._trusted(coarse, coarse, second + 2_500_000_000)
+    assert not cached._trusted(fine, fine, second + 50_000_000)
+    assert cached._trusted(fine, fine, second + 300_000_000)
+    assert not cached._trusted(fine, coarse, second + 10**12)  # another stat
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_seen_by_its_ctime(
     cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,15 +219,16 @@ def test_a_write_leaves_its_entry_folded_in_for_the_next_run(
     cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The next run hashes the ledger (its stat is fresh) but parses nothing.
-    from parledger import ledger
+    from parledger import cached, ledger
 
     cli("status", "-a", "SNV", "-f", "json")
     assert cli("record", "I.1.1", "-a", "SNV", "--status", "blocked").exit_code == 0
 
     def parse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the ledger was parsed")
+        raise AssertionError("the ledger was parsed, or read whole")
 
     monkeypatch.setattr(ledger, "load", parse)
+    monkeypatch.setattr(cached, "_read", parse)  # hashed a piece at a time
     row = next(
         r for r in _json(cli("status", "-a", "SNV", "-f", "json").stdout) if r["task"] == "I.1.1"
     )

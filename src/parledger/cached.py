@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,13 @@ from parledger.fold import Fold
 from parledger.models import Directive, Entry, Registry
 from parledger.workspace import Appended, Location, Workspace, load_checked
 
-# Coarser than the timestamps of any file system parledger runs on (FAT's
-# are 2 s): a file whose stat is older than its item by more is trusted.
-GRANULARITY_NS = 2_000_000_000
+# How far apart two writes must be for the file system to give them
+# different timestamps, at most.  Linux file systems keep nanoseconds but
+# tick with the kernel's coarse clock (a few milliseconds): 0.1 s is ample.
+# A file whose times are whole seconds lives on one that keeps seconds
+# (FAT keeps two): 2 s.  A file older than its item by more is trusted.
+FINE_NS = 100_000_000
+COARSE_NS = 2_000_000_000
 MAX_TAIL_ENTRIES = 500  # more appended than this: as cheap to read everything
 MAX_SEGMENTS = 16  # hashes kept per ledger before they are made one again
 
@@ -50,19 +55,23 @@ def _stamp(stat: os.stat_result) -> Stamp:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+def _granularity(stamp: Stamp) -> int:
+    whole_seconds = stamp[3] % 1_000_000_000 == 0 and stamp[4] % 1_000_000_000 == 0
+    return COARSE_NS if whole_seconds else FINE_NS
+
+
 def _trusted(stamp: Stamp | None, stored: Stamp | None, made_at: int) -> bool:
     return (
         stamp is not None
         and stamp == stored
-        and stamp[3] + GRANULARITY_NS < made_at
-        and stamp[4] + GRANULARITY_NS < made_at
+        and max(stamp[3], stamp[4]) + _granularity(stamp) < made_at
     )
 
 
 def _settled(stamp: Stamp, started: int) -> Stamp | None:
     """The stamp to store for a file hashed at ``started``: None while it is
     too fresh to be trusted later (it is hashed again next time)."""
-    fresh = max(stamp[3], stamp[4]) + GRANULARITY_NS >= started
+    fresh = max(stamp[3], stamp[4]) + _granularity(stamp) >= started
     return None if fresh else stamp
 
 
@@ -72,36 +81,53 @@ def _sha(data: bytes | memoryview) -> str:
 
 @dataclass
 class _Item:
-    """What is stored for one ledger; see the module's docstring."""
+    """What is stored for one ledger; see the module's docstring.  The
+    structure and the fold are kept pickled on their own: an item stored
+    again with a new stat or one more hash copies them as bytes instead of
+    pickling a megabyte of objects again."""
 
     made_at: int  # time.time_ns() before the files were looked at
     directive: tuple[Stamp | None, str]
     registry: tuple[Stamp | None, str]
-    structure: tuple[Directive, Registry]
     ledger: Stamp | None  # None: no ledger file (an empty ledger)
     segments: Segments
-    fold: tuple[object, ...]
+    structure: bytes  # (Directive, Registry), pickled
+    fold: bytes  # Fold.as_data(), pickled
 
     @property
     def length(self) -> int:
         return self.segments[-1][0] if self.segments else 0
 
+
+@dataclass
+class _Opened:
+    """An item and what its pickled parts hold."""
+
+    item: _Item
+    directive: Directive
+    registry: Registry
+    fold: Fold
+
     @staticmethod
-    def of(found: Any) -> _Item | None:
+    def of(found: Any) -> _Opened | None:
         """The item read from the cache, if it has the shape this code writes."""
         if not isinstance(found, _Item):
             return None
         try:
-            directive, registry = found.structure
-            Fold.from_data(found.fold)
+            directive, registry = pickle.loads(found.structure)
+            fold = Fold.from_data(pickle.loads(found.fold))
             ends = [end for end, sha in found.segments if isinstance(sha, str)]
-        except (AttributeError, TypeError, ValueError):
-            return None  # not an item of this code's: a miss, never an error
+        except Exception:  # not an item of this code's: a miss, never an error
+            return None
         if not isinstance(directive, Directive) or not isinstance(registry, Registry):
             return None
         if ends != sorted(ends) or len(ends) != len(found.segments):
             return None
-        return found
+        return _Opened(found, directive, registry, fold)
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _name(location: Location) -> str:
@@ -114,13 +140,14 @@ def load(location: Location) -> Workspace:
         return load_checked(location)
     name = _name(location)
     started = time.time_ns()
-    item = _Item.of(cache.get(name))
+    opened = _Opened.of(cache.get(name))
     try:
-        files = _structure(location, item, started) if item is not None else None
+        files = _structure(location, opened.item, started) if opened is not None else None
     except OSError:
         files = None  # the full load says what is wrong with the file
-    if item is None or files is None:
+    if opened is None or files is None:
         return _full(location, name, started)
+    item = opened.item
     path = location.ledger_path
     try:
         stamp: Stamp | None = _stamp(os.stat(path))
@@ -133,9 +160,10 @@ def load(location: Location) -> Workspace:
             # so the later moment trusts it too.)
             item = dataclasses.replace(item, made_at=started, directive=files[0], registry=files[1])
             cache.put(name, item)
-        return _workspace(location, name, item, Fold.from_data(item.fold))
+            opened = dataclasses.replace(opened, item=item)
+        return _workspace(location, name, opened)
     try:
-        return _appended(location, name, item, started, files)
+        return _appended(location, name, opened, started, files)
     except _Stale:
         return _full(location, name, started)
 
@@ -188,13 +216,14 @@ def _full(location: Location, name: str, started: int) -> Workspace:
         made_at=started,
         directive=files[0],
         registry=files[1],
-        structure=(workspace.directive, workspace.registry),
         ledger=stamp,
         segments=[(len(data), _sha(data))] if data else [],
-        fold=workspace.fold_all().as_data(),
+        structure=_pickled((workspace.directive, workspace.registry)),
+        fold=_pickled(workspace.fold_all().as_data()),
     )
     cache.put(name, item)
-    workspace.after_append = _remember(name, item)
+    opened = _Opened(item, workspace.directive, workspace.registry, workspace.fold_all())
+    workspace.after_append = _remember(name, opened)
     return workspace
 
 
@@ -206,39 +235,48 @@ def _file(path: Path, started: int) -> tuple[Stamp | None, str]:
         return None, ""  # the full load reports it
 
 
+CHUNK = 1 << 20  # bytes hashed at a time when the ledger is not read whole
+
+
 def _appended(
     location: Location,
     name: str,
-    item: _Item,
+    opened: _Opened,
     started: int,
     files: Files,
 ) -> Workspace:
-    """The ledger changed since the item: fold in what was appended, if
-    that is all that happened."""
-    stamp, data = _read(location.ledger_path)
-    view = memoryview(data)
-    start = 0
-    for end, sha in item.segments:
-        if end > len(data) or _sha(view[start:end]) != sha:
-            raise _Stale  # rewritten, not appended to
-        start = end
-    segments = list(item.segments)
-    fold = Fold.from_data(item.fold)
-    tail = data[start:]
-    if tail.strip(b" \r\n"):
-        entries = _validated_tail(location, item, data, start)
-        from parledger.outline import Outline
+    """The ledger's stat is not the item's (or too fresh to trust): check
+    the bytes the item covers by their hashes, and fold in what was
+    appended, if that is all that happened."""
+    item = opened.item
+    fold = opened.fold
+    stamp = _same_length(location.ledger_path, item)
+    if stamp is not None:  # nothing appended: hashed a piece at a time, never held
+        segments = item.segments
+    else:
+        stamp, data = _read(location.ledger_path)
+        view = memoryview(data)
+        start = 0
+        for end, sha in item.segments:
+            if end > len(data) or _sha(view[start:end]) != sha:
+                raise _Stale  # rewritten, not appended to
+            start = end
+        segments = list(item.segments)
+        tail = data[start:]
+        if tail.strip(b" \r\n"):
+            fold = fold.copy()
+            from parledger.outline import Outline
 
-        members = Outline(*item.structure).members
-        for entry in entries:
-            if not fold.apply(entry, members, in_order=False):
-                raise _Stale  # it changes an earlier fact: fold everything
-        segments.append((len(data), _sha(tail)))
-    elif tail:
-        segments.append((len(data), _sha(tail)))
-    if len(segments) > MAX_SEGMENTS:
-        segments = [(len(data), _sha(data))]
-    new = _Item(started, *files, item.structure, stamp, segments, fold.as_data())
+            members = Outline(opened.directive, opened.registry).members
+            for entry in _validated_tail(location, opened, data, start):
+                if not fold.apply(entry, members, in_order=False):
+                    raise _Stale  # it changes an earlier fact: fold everything
+        if tail:
+            segments.append((len(data), _sha(tail)))
+        if len(segments) > MAX_SEGMENTS:
+            segments = [(len(data), _sha(data))]
+    blob = item.fold if fold is opened.fold else _pickled(fold.as_data())
+    new = _Item(started, *files, stamp, segments, item.structure, blob)
     changed = (stamp, segments, files) != (
         item.ledger,
         item.segments,
@@ -247,10 +285,37 @@ def _appended(
     # Stored again, too, once the stat is old enough to be trusted next time.
     if changed or _trusted(stamp, stamp, started):
         cache.put(name, new)
-    return _workspace(location, name, new, fold)
+    return _workspace(location, name, _Opened(new, opened.directive, opened.registry, fold))
 
 
-def _validated_tail(location: Location, item: _Item, data: bytes, start: int) -> list[Entry]:
+def _same_length(path: Path, item: _Item) -> Stamp | None:
+    """The ledger's stat, when the file is as long as the bytes the item
+    covers and those bytes hash as the item says (a command's own write,
+    checked on the next run); None when it is longer (read it whole).
+    Hashed through a small buffer: 25 MB at 100,000 entries is never held."""
+    try:
+        with journal.shared(path) as handle:
+            stamp = _stamp(os.fstat(handle.fileno()))
+            if stamp[2] != item.length:
+                return None
+            buffer = memoryview(bytearray(CHUNK))
+            start = 0
+            for end, sha in item.segments:
+                running = hashlib.sha256()
+                while start < end:
+                    got = handle.readinto(buffer[: min(CHUNK, end - start)])
+                    if not got:
+                        raise _Stale  # shorter than it was: someone ignored the lock
+                    running.update(buffer[:got])
+                    start += got
+                if running.hexdigest() != sha:
+                    raise _Stale
+            return stamp
+    except FileNotFoundError:
+        raise _Stale from None
+
+
+def _validated_tail(location: Location, opened: _Opened, data: bytes, start: int) -> list[Entry]:
     """The entries after ``start``, validated as the full read would; any
     problem, or anything the fold cannot take alone, is :class:`_Stale`."""
     from parledger import ledger
@@ -271,14 +336,12 @@ def _validated_tail(location: Location, item: _Item, data: bytes, start: int) ->
     # full read names both places.
     if len(set(ids)) != len(ids) or any(data.find(i.encode(), 0, start) >= 0 for i in ids):
         raise _Stale  # an id met before: the full read names both places
-    if ledger_crossref_problems(loaded, *item.structure):
+    if ledger_crossref_problems(loaded, opened.directive, opened.registry):
         raise _Stale
     return loaded.entries
 
 
-def _workspace(location: Location, name: str, item: _Item, fold: Fold) -> Workspace:
-    directive, registry = item.structure
-
+def _workspace(location: Location, name: str, opened: _Opened) -> Workspace:
     def read_entries() -> list[Entry]:
         # history and corrections need the entries themselves: the pipeline
         # over the ledger alone (the structure is known good).
@@ -289,31 +352,39 @@ def _workspace(location: Location, name: str, item: _Item, fold: Fold) -> Worksp
             raise ProblemsError(problems)
         return loaded.entries
 
-    workspace = Workspace(location, directive, registry, read_entries=read_entries, folded=fold)
-    workspace.after_append = _remember(name, item)
+    workspace = Workspace(
+        location, opened.directive, opened.registry, read_entries=read_entries, folded=opened.fold
+    )
+    workspace.after_append = _remember(name, opened)
     return workspace
 
 
-def _remember(name: str, item: _Item) -> Appended:
+def _remember(name: str, opened: _Opened) -> Appended:
     """What a command's own append does to the item: its entry, validated
     by the command, folded in, so the next run parses nothing.  The stat is
     the one taken under the writer's lock, so it describes exactly these
-    bytes (and, being fresh, makes the next run hash them)."""
+    bytes."""
+    item = opened.item
 
     def remember(entry: Entry, offset: int, appended: bytes, stat: os.stat_result) -> None:
         if offset != item.length:
             return  # the file grew since it was read: the next run folds it
         from parledger.outline import Outline
 
-        fold = Fold.from_data(item.fold).copy()
-        if not fold.apply(entry, Outline(*item.structure).members, in_order=False):
+        fold = opened.fold.copy()
+        if not fold.apply(
+            entry, Outline(opened.directive, opened.registry).members, in_order=False
+        ):
             return  # it changes an earlier fact: the next run folds everything
         segments = [*item.segments, (offset + len(appended), _sha(appended))]
         if len(segments) > MAX_SEGMENTS:
             return  # the next run hashes the file anyway, and makes them one
+        # Made "at" the ledger's own mtime: never trusted by its stat alone,
+        # so the next run checks these bytes by their hash (and then trusts
+        # the stat, if it has settled).
         stored = _Item(
-            time.time_ns(), item.directive, item.registry, item.structure,
-            _stamp(stat), segments, fold.as_data(),
+            stat.st_mtime_ns, item.directive, item.registry, _stamp(stat), segments,
+            item.structure, _pickled(fold.as_data()),
         )  # fmt: skip
         cache.put(name, stored)
 
