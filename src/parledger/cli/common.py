@@ -17,7 +17,7 @@ from parledger.export import Format, Record
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from parledger.workspace import Workspace
+    from parledger.workspace import Location, Workspace
 
 
 @dataclass
@@ -51,12 +51,19 @@ ONE_SHOT = False
 """Set by the console script: this process ends with the command."""
 
 
+def locate(ctx: typer.Context) -> Location:
+    """Where the workspace the options name is, without loading it."""
+    from parledger import workspace
+
+    state = ctx.find_object(State)
+    return workspace.locate(state.data_dir if state else None)
+
+
 def load_workspace(ctx: typer.Context) -> Workspace:
     """The workspace the options name."""
     from parledger import workspace
 
-    state = ctx.find_object(State)
-    location = workspace.locate(state.data_dir if state else None)
+    location = locate(ctx)
     if not ONE_SHOT:
         return _warn_about_cache(workspace.load(location))
     # What is loaded lives until the process ends.  The collector is kept

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import State, emit
+from parledger.cli.common import emit, locate
 
 if TYPE_CHECKING:
     from parledger.workspace import Location
@@ -24,17 +24,10 @@ def register(app: typer.Typer) -> None:
     app.command("diff-text")(diff_text)
 
 
-def _location(ctx: typer.Context) -> Location:
-    from parledger import workspace
-
-    state = ctx.find_object(State)
-    return workspace.locate(state.data_dir if state else None)
-
-
 def _workspace_folder(ctx: typer.Context) -> Location:
     from parledger.errors import UsageError
 
-    location = _location(ctx)
+    location = locate(ctx)
     if location.bundled:
         raise UsageError(
             "no workspace: pass --data-dir or set $PARLEDGER_DATA to a workspace kept in git "
@@ -179,7 +172,7 @@ def diff_text(
 
     # Never fail a 'git diff' for want of names: the bundled registry's, or ids.
     try:
-        names = ledgerdiff.registry_names(_location(ctx).registry_path)
+        names = ledgerdiff.registry_names(locate(ctx).registry_path)
     except ParledgerError:
         names = {}
     names = names or ledgerdiff.registry_names(bundled_root() / REGISTRY_FILE)

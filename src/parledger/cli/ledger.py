@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import emit, emit_records, load_workspace
+from parledger.cli.common import emit, emit_records, load_workspace, locate
 from parledger.enums import Role, Status
 from parledger.export import Format
 
 if TYPE_CHECKING:
     from parledger.models import Entry
     from parledger.names import Match
-    from parledger.workspace import Location, Workspace
+    from parledger.workspace import Workspace
 
 AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID for a whole group.'
 DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
@@ -214,7 +214,7 @@ def upgrade_ledger(ctx: typer.Context) -> None:
     Refused, with every problem listed, when the workspace does not validate."""
     from parledger import upgrade
 
-    done = upgrade.upgrade_ledger(_location(ctx))
+    done = upgrade.upgrade_ledger(locate(ctx))
     if done is None:
         emit("the ledger is one entry a line already; nothing to do\n")
         return
@@ -231,7 +231,7 @@ def repair(ctx: typer.Context) -> None:
     that fact again from it."""
     from parledger import upgrade
 
-    done = upgrade.repair_ledger(_location(ctx))
+    done = upgrade.repair_ledger(locate(ctx))
     if done is None:
         emit("the ledger's last line is whole; nothing to repair\n")
         return
@@ -239,11 +239,3 @@ def repair(ctx: typer.Context) -> None:
         f"set aside line {done.line} of {done.path} ({done.size} bytes, cut short) "
         f"into {done.side}; record that fact again, then commit\n"
     )
-
-
-def _location(ctx: typer.Context) -> Location:
-    from parledger import workspace
-    from parledger.cli.common import State
-
-    state = ctx.find_object(State)
-    return workspace.locate(state.data_dir if state else None)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import State, console, emit, fail, load_workspace, show
+from parledger.cli.common import console, emit, fail, load_workspace, locate, show
 from parledger.export import Format
 
 if TYPE_CHECKING:
@@ -339,10 +339,8 @@ def validate(
     is any; prints a one-line summary and exits 0 when the workspace is clean.
     """
     from parledger import validate as checks
-    from parledger import workspace
 
-    state = ctx.find_object(State)
-    location = workspace.locate(state.data_dir if state else None)
+    location = locate(ctx)
     loaded, problems = checks.check(location)
     for problem in problems:
         emit(f"{problem}\n")
