@@ -118,19 +118,19 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every time the cache reads or hashes the ledger, from now on."""
     from parledger import cached
 
-    read, same_length = cached._read, cached._same_length
+    read, checked = cached._read, cached._checked
     seen: list[Path] = []
 
     def counted_read(path: Path) -> tuple[object, bytes]:
         seen.append(path)
         return read(path)
 
-    def counted_hash(path: Path, item: object) -> object:
+    def counted_check(path: Path, item: object) -> object:
         seen.append(path)
-        return same_length(path, item)  # type: ignore[arg-type]
+        return checked(path, item)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cached, "_read", counted_read)
-    monkeypatch.setattr(cached, "_same_length", counted_hash)
+    monkeypatch.setattr(cached, "_checked", counted_check)
     return seen
 
 
@@ -247,9 +247,9 @@ def test_entries_pulled_by_git_are_read_alone_and_folded_in(
     load = ledger.load
     parsed: list[int] = []
 
-    def counted(where: Path, data: bytes | None = None) -> object:
+    def counted(where: Path, data: bytes | None = None, **options: object) -> object:
         parsed.append(len(data) if data is not None else -1)
-        return load(where, data)
+        return load(where, data, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ledger, "load", counted)
     warm = cli("status", "-a", "SNV", "-f", "json").stdout
@@ -258,12 +258,17 @@ def test_entries_pulled_by_git_are_read_alone_and_folded_in(
     assert cli("status", "-a", "SNV", "-f", "json").stdout == warm
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 37])
 def test_an_appended_entry_that_repeats_an_id_is_reported_with_a_warm_cache(
-    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     # A line copied from the middle of the ledger to its end (two branches
     # made the same id, a replayed command): the appended lines' ids are
-    # looked for in the bytes before them.
+    # looked for in the bytes before them, as they are hashed a piece at a
+    # time (37 bytes: every id is cut by a piece's end somewhere).
+    from parledger import cached
+
+    monkeypatch.setattr(cached, "CHUNK", chunk)
     cli("status", "-a", "SNV")
     path = scenario / "ledger_2024.yaml"
     lines = path.read_text().splitlines(keepends=True)
@@ -308,18 +313,50 @@ def test_what_is_stored_describes_the_bytes_read_though_the_file_grew_meanwhile(
     if known != "nothing":
         cli("status", "-a", "SNV", "-f", "json")
         path.write_bytes(before + b"\n")  # a change: the next run reads the file
-    read = cached._read
+    read, checked = cached._read, cached._checked
 
     def read_then_grow(ledger: Path) -> tuple[object, bytes]:
         found = read(ledger)
         ledger.write_bytes(grown)
         return found
 
+    def check_then_grow(ledger: Path, item: object) -> object:
+        found = checked(ledger, item)  # type: ignore[arg-type]
+        ledger.write_bytes(grown)
+        return found
+
     monkeypatch.setattr(cached, "_read", read_then_grow)
+    monkeypatch.setattr(cached, "_checked", check_then_grow)
     cli(*command)
     monkeypatch.setattr(cached, "_read", read)
+    monkeypatch.setattr(cached, "_checked", checked)
     path.write_bytes(before)
     assert cli(*command).stdout == expected
+
+
+def test_many_appends_make_their_hashes_one_again(
+    cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each append adds a hash for its bytes; past MAX_SEGMENTS the run that
+    # checks them works out the whole file's hash in the same pass.
+    import pickle
+
+    from parledger import cache, cached
+
+    monkeypatch.setattr(cached, "MAX_SEGMENTS", 3)
+    path = scenario / "ledger_2024.yaml"
+    cli("status", "-a", "SNV", "-f", "json")
+    for serial in range(6):
+        path.write_bytes(
+            path.read_bytes() + _entry_text(serial % 2, 40 + serial, 90 + serial).encode()
+        )
+        warm = cli("status", "-a", "SNV", "-f", "json").stdout
+        (item,) = [p for p in cache.folder().glob("w-*")]  # type: ignore[union-attr]
+        stored = pickle.loads(item.read_bytes().partition(b"\n")[2])
+        assert 1 <= len(stored.segments) <= 3
+        assert stored.segments[-1][0] == path.stat().st_size
+    monkeypatch.setenv("PARLEDGER_NO_CACHE", "1")
+    assert cli("status", "-a", "SNV", "-f", "json").stdout == warm
 
 
 def test_a_change_in_the_middle_is_not_missed(cli: Invoke, scenario: Path) -> None:

@@ -70,6 +70,37 @@ def test_status_after_a_record_validates_nothing_again(
     assert "17 tasks, 1 in progress, 16 not started" in shown
 
 
+def test_status_after_a_pulled_entry_validates_it_without_importing_pydantic(
+    workspace_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An entry another office appended (a git pull): validated by the
+    # validator pydantic built once, rebuilt by pydantic-core from the schema
+    # the cache keeps; pydantic itself is not imported.
+    import datetime as dt
+
+    from parledger import journal
+
+    monkeypatch.setenv("PARLEDGER_DATA", str(workspace_dir))
+    _loaded("status", "--agency", "SNV")
+    entry = {
+        "id": "e-0123456789ab", "kind": "progress", "task": "I.1.1", "agency": "so-noi-vu",
+        "date": dt.date(2024, 6, 2), "recorded": dt.datetime(2024, 6, 2, 8, tzinfo=dt.UTC),
+        "by": "Văn phòng khác", "status": "blocked",
+    }  # fmt: skip
+    with (workspace_dir / "ledger_2024.yaml").open("a", encoding="utf-8") as ledger:
+        ledger.write(journal.header("directive_2024") + journal.format_entry(entry))
+    loaded = _loaded("status", "--agency", "SNV")
+    assert "pydantic_core" in loaded  # the entry was validated …
+    assert "pydantic" not in loaded and "parledger.schema" not in loaded  # … by the kept one
+    shown = subprocess.run(
+        [sys.executable, "-m", "parledger", "status", "--agency", "SNV", "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert '"status": "blocked"' in shown
+
+
 GC_PROBE = """
 import gc, json, sys
 sys.argv = ["parledger", *json.loads(sys.argv[1])]

@@ -125,7 +125,6 @@ def test_every_line_of_a_large_ledger_is_read_across_pieces(
     # The reader decodes a piece at a time; lines must neither be lost nor
     # cut where pieces meet, and line numbers must run on across them.
     monkeypatch.setattr(ledger, "PIECE", 300)
-    monkeypatch.setattr(ledger, "BATCH", 7)
     entries = [
         {
             "id": f"e-{n:012x}", "kind": "progress", "task": "I.1.1", "agency": "so-noi-vu",
@@ -140,3 +139,47 @@ def test_every_line_of_a_large_ledger_is_read_across_pieces(
     assert len(loaded.entries) == 58
     assert [p.line for p in problems] == [journal.header("d").count("\n") + 41]
     assert loaded.entries[-1].note == "dòng một\ndòng hai" * (59 % 3)
+
+
+BAD = [
+    {"percent": 150},  # a model check (__post_init__)
+    {"percent": "nhiều"},  # a type
+    {"date": "2024-02-30"},  # no such day
+    {"colour": "đỏ"},  # a field the format does not have
+    {"kind": "progres"},  # no such kind
+    {"agency": None},  # neither agency nor group
+]
+
+
+@pytest.mark.parametrize("change", [{}, *BAD])
+def test_the_kept_validator_accepts_and_refuses_what_pydantic_does(
+    change: dict[str, object],
+) -> None:
+    from parledger import schema, validator
+
+    kept = validator.from_kept(schema.entries_validator())
+    assert kept is not None
+    entry = {
+        "id": "e-0123456789ab", "kind": "progress", "task": "I.1.1", "agency": "so-noi-vu",
+        "date": "2024-06-02", "recorded": "2024-06-02T08:00:00Z", "by": "Mai",
+        "status": "in_progress", "percent": 60,
+    } | change  # fmt: skip
+    data = ("[" + journal.format_entry(entry)[2:].rstrip("\n") + "]").encode()
+    outcomes = []
+    for validate in (kept, schema.entries_json):
+        try:
+            outcomes.append(("ok", validate(data)))
+        except ValueError as exc:
+            outcomes.append(("refused", type(exc).__name__))
+    assert outcomes[0] == outcomes[1]
+    assert (outcomes[0][0] == "ok") == (change == {})
+
+
+def test_a_kept_validator_from_another_pydantic_core_is_not_used() -> None:
+    import pickle
+
+    from parledger import validator
+
+    assert validator.from_kept(pickle.dumps(("0.0.1", {"type": "any"}))) is None
+    assert validator.from_kept(b"not a pickle") is None
+    assert validator.from_kept(b"") is None

@@ -4,20 +4,22 @@ The item holds what a full load of the workspace learnt: the directive and
 the registry as validated objects, and the ledger's *fold* (per task and
 agency, the outcome of its entries, :mod:`parledger.fold`), with the bytes
 each covers — the file's stat, and SHA-256 hashes of the ledger's first
-bytes, as a few segments.
+bytes, as a few segments — and the entries' validator as pydantic built it
+(:mod:`parledger.validator`).
 
 A run trusts a file whose stat (device, inode, size, mtime and ctime, to the
 nanosecond) is what the item stored, provided the stored mtime and ctime
 were older than the moment the item was made by more than any file system's
 timestamp granularity: git's rule for a "racy clean" index.  A file written
 within that moment could change again without its stat showing it, so it is
-hashed instead.  Failing the stat, the run reads the file and checks the
-hashes: the ledger is append-only, so when its first bytes are still those
-the fold covers, only the lines after them are parsed, validated and folded
-in.  A correction, an entry that changes an earlier fact, a problem in the
-new lines, a changed byte anywhere before them: each sends the run down the
-one full pipeline (:func:`parledger.workspace.load_checked`), which is also
-how problems are reported, with their lines.
+hashed instead.  Failing the stat, the run hashes the bytes the item
+covers, a megabyte at a time: the ledger is append-only, so when its first
+bytes are still those the fold covers, only the lines after them are read,
+parsed, validated and folded in.  A correction, an entry that changes an
+earlier fact, a problem in the new lines, a changed byte anywhere before
+them: each sends the run down the one full pipeline
+(:func:`parledger.workspace.load_checked`), which is also how problems are
+reported, with their lines.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +47,6 @@ from parledger.workspace import Appended, Location, Workspace, load_checked
 # (FAT keeps two): 2 s.  A file older than its item by more is trusted.
 FINE_NS = 100_000_000
 COARSE_NS = 2_000_000_000
-MAX_TAIL_ENTRIES = 500  # more appended than this: as cheap to read everything
 MAX_SEGMENTS = 16  # hashes kept per ledger before they are made one again
 
 Stamp = tuple[int, int, int, int, int]  # dev, inode, size, mtime_ns, ctime_ns
@@ -93,6 +95,7 @@ class _Item:
     segments: Segments
     structure: bytes  # (Directive, Registry), pickled
     fold: bytes  # Fold.as_data(), pickled
+    validator: bytes  # the entries' validator, as schema.entries_validator() keeps it
 
     @property
     def length(self) -> int:
@@ -220,11 +223,21 @@ def _full(location: Location, name: str, started: int) -> Workspace:
         segments=[(len(data), _sha(data))] if data else [],
         structure=_pickled((workspace.directive, workspace.registry)),
         fold=_pickled(workspace.fold_all().as_data()),
+        validator=_kept_validator(),
     )
     cache.put(name, item)
     opened = _Opened(item, workspace.directive, workspace.registry, workspace.fold_all())
     workspace.after_append = _remember(name, opened)
     return workspace
+
+
+def _kept_validator() -> bytes:
+    from parledger import schema
+
+    try:
+        return schema.entries_validator()
+    except Exception:  # a pydantic whose schema does not pickle: validate as usual
+        return b""
 
 
 def _file(path: Path, started: int) -> tuple[Stamp | None, str]:
@@ -235,7 +248,8 @@ def _file(path: Path, started: int) -> tuple[Stamp | None, str]:
         return None, ""  # the full load reports it
 
 
-CHUNK = 1 << 20  # bytes hashed at a time when the ledger is not read whole
+CHUNK = 1 << 20  # bytes hashed at a time: the ledger is never read whole
+MAX_TAIL_BYTES = 1 << 20  # more appended than this: as cheap to read everything
 
 
 def _appended(
@@ -250,54 +264,66 @@ def _appended(
     appended, if that is all that happened."""
     item = opened.item
     fold = opened.fold
-    stamp = _same_length(location.ledger_path, item)
-    if stamp is not None:  # nothing appended: hashed a piece at a time, never held
-        segments = item.segments
-    else:
-        stamp, data = _read(location.ledger_path)
-        view = memoryview(data)
-        start = 0
-        for end, sha in item.segments:
-            if end > len(data) or _sha(view[start:end]) != sha:
-                raise _Stale  # rewritten, not appended to
-            start = end
-        segments = list(item.segments)
-        tail = data[start:]
-        if tail.strip(b" \r\n"):
-            fold = fold.copy()
-            from parledger.outline import Outline
+    checked = _checked(location.ledger_path, item)
+    segments = list(item.segments)
+    if checked.tail.strip(b" \r\n"):
+        fold = fold.copy()
+        from parledger.outline import Outline
 
-            members = Outline(opened.directive, opened.registry).members
-            for entry in _validated_tail(location, opened, data, start):
-                if not fold.apply(entry, members, in_order=False):
-                    raise _Stale  # it changes an earlier fact: fold everything
-        if tail:
-            segments.append((len(data), _sha(tail)))
-        if len(segments) > MAX_SEGMENTS:
-            segments = [(len(data), _sha(data))]
+        members = Outline(opened.directive, opened.registry).members
+        for entry in _validated_tail(location, opened, checked):
+            if not fold.apply(entry, members, in_order=False):
+                raise _Stale  # it changes an earlier fact: fold everything
+    if checked.tail:
+        segments.append((checked.stamp[2], _sha(checked.tail)))
+    if checked.whole is not None and len(segments) > MAX_SEGMENTS:
+        segments = [(checked.stamp[2], checked.whole.hexdigest())]
     blob = item.fold if fold is opened.fold else _pickled(fold.as_data())
-    new = _Item(started, *files, stamp, segments, item.structure, blob)
-    changed = (stamp, segments, files) != (
+    new = _Item(started, *files, checked.stamp, segments, item.structure, blob, item.validator)
+    changed = (checked.stamp, segments, files) != (
         item.ledger,
         item.segments,
         (item.directive, item.registry),
     )
     # Stored again, too, once the stat is old enough to be trusted next time.
-    if changed or _trusted(stamp, stamp, started):
+    if changed or _trusted(checked.stamp, checked.stamp, started):
         cache.put(name, new)
     return _workspace(location, name, _Opened(new, opened.directive, opened.registry, fold))
 
 
-def _same_length(path: Path, item: _Item) -> Stamp | None:
-    """The ledger's stat, when the file is as long as the bytes the item
-    covers and those bytes hash as the item says (a command's own write,
-    checked on the next run); None when it is longer (read it whole).
-    Hashed through a small buffer: 25 MB at 100,000 entries is never held."""
+@dataclass
+class _Checked:
+    """The ledger as the item knows it, checked: its stat, the bytes after
+    what the item covers, and whether the ids on those lines occur before."""
+
+    stamp: Stamp
+    tail: bytes
+    ids_before: bool
+    whole: Any  # the whole file's SHA-256, when the segments are to be made one
+
+
+_ID = re.compile(rb'"id": "(e-[0-9a-f]{12})"')
+
+
+def _checked(path: Path, item: _Item) -> _Checked:
+    """Check the bytes the item covers by their hashes, through a small
+    buffer (27 MB at 100,000 entries are never held), and read what came
+    after them; the ids appended are looked for in the bytes before them as
+    they pass (two branches that made the same id, a copied line).  Anything
+    but an append is :class:`_Stale`."""
     try:
         with journal.shared(path) as handle:
             stamp = _stamp(os.fstat(handle.fileno()))
-            if stamp[2] != item.length:
-                return None
+            size = stamp[2]
+            if size < item.length or size - item.length > MAX_TAIL_BYTES:
+                raise _Stale  # rewritten, or a large pull: as cheap to read everything
+            tail = os.pread(handle.fileno(), size - item.length, item.length)
+            needles = set(_ID.findall(tail))
+            # The segments are made one again when they would be too many:
+            # then the whole file's hash is worked out in the same pass.
+            whole = hashlib.sha256() if len(item.segments) >= MAX_SEGMENTS else None
+            found = False
+            carry = b""  # an id's length, less one: an id cut by two pieces is found too
             buffer = memoryview(bytearray(CHUNK))
             start = 0
             for end, sha in item.segments:
@@ -306,36 +332,42 @@ def _same_length(path: Path, item: _Item) -> Stamp | None:
                     got = handle.readinto(buffer[: min(CHUNK, end - start)])
                     if not got:
                         raise _Stale  # shorter than it was: someone ignored the lock
-                    running.update(buffer[:got])
+                    piece = buffer[:got]
+                    running.update(piece)
+                    if whole is not None:
+                        whole.update(piece)
+                    if needles and not found:
+                        window = carry + bytes(piece)
+                        found = any(needle in window for needle in needles)
+                        carry = window[-15:]
                     start += got
                 if running.hexdigest() != sha:
                     raise _Stale
-            return stamp
+            if whole is not None:
+                whole.update(tail)
+            return _Checked(stamp, tail, found, whole)
     except FileNotFoundError:
         raise _Stale from None
 
 
-def _validated_tail(location: Location, opened: _Opened, data: bytes, start: int) -> list[Entry]:
-    """The entries after ``start``, validated as the full read would; any
-    problem, or anything the fold cannot take alone, is :class:`_Stale`."""
-    from parledger import ledger
+def _validated_tail(location: Location, opened: _Opened, checked: _Checked) -> list[Entry]:
+    """The entries appended, validated as the full read would; any problem,
+    or anything the fold cannot take alone, is :class:`_Stale`."""
+    from parledger import ledger, validator
     from parledger.models import CorrectionEntry
     from parledger.validate import ledger_crossref_problems
 
-    tail = data[start:]
-    if tail.count(b"\n") > MAX_TAIL_ENTRIES:
-        raise _Stale
-    loaded, problems = ledger.load(location.ledger_path, tail)
+    if checked.ids_before:
+        raise _Stale  # an id met before: the full read names both places
+    kept = validator.from_kept(opened.item.validator)
+    loaded, problems = ledger.load(location.ledger_path, checked.tail, entries_json=kept)
     if problems or loaded.multiline:
         raise _Stale  # the full read reports them with their lines
     if any(isinstance(entry, CorrectionEntry) for entry in loaded.entries):
         raise _Stale  # it rewrites an earlier fact: check and fold everything
     ids = [entry.id for entry in loaded.entries]
-    # The few new ids are looked for in the bytes before them: a duplicate
-    # (two branches made the same id) or a hand edit; rare, and then the
-    # full read names both places.
-    if len(set(ids)) != len(ids) or any(data.find(i.encode(), 0, start) >= 0 for i in ids):
-        raise _Stale  # an id met before: the full read names both places
+    if len(set(ids)) != len(ids) or set(ids) != {i.decode() for i in _ID.findall(checked.tail)}:
+        raise _Stale  # the same id twice, or an id not where the search looked
     if ledger_crossref_problems(loaded, opened.directive, opened.registry):
         raise _Stale
     return loaded.entries
@@ -384,7 +416,7 @@ def _remember(name: str, opened: _Opened) -> Appended:
         # the stat, if it has settled).
         stored = _Item(
             stat.st_mtime_ns, item.directive, item.registry, _stamp(stat), segments,
-            item.structure, _pickled(fold.as_data()),
+            item.structure, _pickled(fold.as_data()), item.validator,
         )  # fmt: skip
         cache.put(name, stored)
 

@@ -36,6 +36,7 @@ from parledger.models import (
     Status,
 )
 from parledger.names import Match
+from parledger.validator import EntriesJson
 from parledger.workspace import Location, Workspace
 
 
@@ -59,8 +60,7 @@ class LoadedLedger:
         return self.loaded.position((*path, field_name) if field_name else path)
 
 
-BATCH = 5000  # entries validated at a time: never all the raw data in memory
-PIECE = 1 << 20  # bytes decoded and split into lines at a time
+PIECE = 1 << 20  # bytes decoded and validated at a time: never all the raw data in memory
 
 
 class _NotOneLine(Exception):
@@ -68,14 +68,18 @@ class _NotOneLine(Exception):
     by the YAML library instead."""
 
 
-def load(path: Path, data: bytes | None = None) -> tuple[LoadedLedger, list[Problem]]:
+def load(
+    path: Path, data: bytes | None = None, *, entries_json: EntriesJson | None = None
+) -> tuple[LoadedLedger, list[Problem]]:
     """Read and validate every entry; a missing ledger is an empty one.
 
-    The one pipeline: bytes → lines → ``json.loads`` → pydantic, a piece at
-    a time.  A ledger that is not one entry a line (the multi-line form of
+    The one pipeline: the bytes a piece at a time, each piece's lines handed
+    to pydantic as one JSON array.  A ledger that is not one entry a line (the multi-line form of
     parledger 0.1, a hand edit in another YAML style) is read by the YAML
     library instead, slower but to the same data.  ``data``: the ledger's
-    bytes, already read (the cache validates the very bytes it hashed)."""
+    bytes, already read (the cache validates the very bytes it hashed);
+    ``entries_json``: the validator, when the caller has it at hand
+    (:mod:`parledger.validator`), else pydantic's."""
     if data is None:
         if not path.exists():
             return LoadedLedger(), []
@@ -88,7 +92,7 @@ def load(path: Path, data: bytes | None = None) -> tuple[LoadedLedger, list[Prob
     body, torn = journal.split_torn(data)
     problems = [_torn_problem(path, torn)] if torn is not None else []
     try:
-        result, found = _one_line_form(path, body)
+        result, found = _one_line_form(path, body, entries_json)
     except _NotOneLine:
         conflict = _CONFLICT.search(body)
         if conflict is not None:
@@ -131,13 +135,17 @@ _ONE_LINE_FORM = re.compile(rb"(?:- \{[^\n]*\}\r?\n| *(?:#[^\n]*)?\r?\n)*")
 _ENTRY_LINE = re.compile(rb"^- (\{[^\n]*\})\r?$", re.MULTILINE)
 
 
-def _one_line_form(path: Path, body: bytes) -> tuple[LoadedLedger, list[Problem]]:
+def _one_line_form(
+    path: Path, body: bytes, entries_json: EntriesJson | None
+) -> tuple[LoadedLedger, list[Problem]]:
     """A piece at a time (about a megabyte): decoded, its shape checked, its
     entries handed to pydantic as one JSON array, which parses and validates
     them in one call, in Rust.  No Python runs per line unless something is
     wrong; then the piece is gone through line by line to say what."""
-    from parledger import schema
+    if entries_json is None:
+        from parledger import schema
 
+        entries_json = schema.entries_json
     result = LoadedLedger()
     problems: list[Problem] = []
     locate = _LineLocator(body).position
@@ -149,7 +157,7 @@ def _one_line_form(path: Path, body: bytes) -> tuple[LoadedLedger, list[Problem]
         texts = _ENTRY_LINE.findall(data)
         first = result.count
         try:
-            result.entries += schema.entries_json(b"[" + b",".join(texts) + b"]")
+            result.entries += entries_json(b"[" + b",".join(texts) + b"]")
             result.indexes += range(first, first + len(texts))
         except ValueError:  # pydantic's ValidationError: say which, and why
             raws = [journal.parse_line("- " + text.decode()) for text in texts]

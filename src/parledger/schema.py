@@ -14,7 +14,10 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from parledger.models import Directive, Entry, Registry
 
-__all__ = ["ValidationError", "directive", "entries", "entries_json", "entry", "registry"]
+__all__ = [
+    "ValidationError", "directive", "entries", "entries_json", "entries_validator", "entry",
+    "registry",
+]  # fmt: skip
 
 T = TypeVar("T")
 
@@ -47,6 +50,29 @@ def entries_json(data: bytes) -> list[Entry]:
     """A JSON array of entries, parsed and validated in one call."""
     result: list[Entry] = _adapter(list[LedgerEntry]).validate_json(data)
     return result
+
+
+def entries_validator() -> bytes:
+    """The entries' validator as pydantic built it, to keep (the cache does):
+    :mod:`parledger.validator` rebuilds it with pydantic-core alone, so a
+    command that validates a few pulled entries does not pay for importing
+    pydantic and generating the schema again (about 0.1 s).  Pickled with
+    pydantic-core's version, and without the metadata only JSON Schema
+    uses (functions that do not pickle)."""
+    import pickle
+
+    import pydantic_core
+
+    schema = _without_metadata(_adapter(list[LedgerEntry]).core_schema)
+    return pickle.dumps((pydantic_core.__version__, schema), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _without_metadata(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_metadata(value) for key, value in node.items() if key != "metadata"}
+    if isinstance(node, list):
+        return [_without_metadata(value) for value in node]
+    return node
 
 
 def entries(data: Any) -> list[Entry]:
