@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tests.conftest import Invoke
 
@@ -178,3 +180,43 @@ def test_a_fact_dated_tomorrow_is_allowed_for_time_zones(cli: Invoke, workspace_
     result = cli("--data-dir", str(workspace_dir), "validate")
     assert result.exit_code == 1
     assert "ledger_2024.yaml:5:3: future-date" in result.stdout
+
+
+_PIECES = [
+    "200", "/BC-SNV", "/2018/NĐ-CP", "-CT/TU", "/UBND-PVHCC&KSTT", " ngày ", "15/6/2024",
+    "29/2/2024", "30/2/2024", "31/4/2025", "28/02/2100", "1/1/1999", "32/1/2024", "Số ",
+    "https://x.y/a", " ", "\n", "bc", "/", "-", "0", "9",
+]  # fmt: skip
+
+
+_CITED = st.builds(
+    "{}{}{}".format,
+    st.sampled_from(["200", "61", "28", "3087", "Số 5"]),
+    st.sampled_from(["/BC-SNV", "/2018/NĐ-CP", "-CT/TU", "/UBND-PVHCC&KSTT", "/bc"]),
+    st.one_of(
+        st.just(""),
+        st.builds(
+            " ngày {}/{}/{}".format,
+            st.integers(0, 32),
+            st.integers(0, 13),
+            st.sampled_from([1999, 2000, 2023, 2024, 2100, 2101]),
+        ),
+    ),
+)
+
+
+@example({"200/BC-SNV ngày 30/2/2024", "200/BC-SNV ngày 29/2/2023", "28-CT/TU ngày 28/02/2100"})
+@given(
+    st.sets(
+        st.one_of(_CITED, st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)),
+        max_size=12,
+    )
+)
+def test_evidence_checked_together_is_checked_as_one_by_one(texts: set[str]) -> None:
+    # The cold read picks out the citations in parledger's own form with one
+    # regular expression over all of them; it must say what the check of
+    # each one alone says, including of days that exist in some months only.
+    from parledger.docref import evidence_problem, evidence_problems
+
+    one_by_one = {text: p for text in texts if (p := evidence_problem(text)) is not None}
+    assert evidence_problems(texts) == one_by_one

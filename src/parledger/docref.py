@@ -69,6 +69,27 @@ _AS_WRITTEN = re.compile(
 )
 
 
+# The same form, with only dates that exist whatever the month (days up to
+# 28) in 2000–2100: a line matching it needs no further check.
+_SURELY_GOOD = re.compile(
+    rf"^(?:\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+|\d+-{_CODE}/{_CODE}(?:-{_CODE})*)"
+    r"(?: ngày (?:0?[1-9]|1\d|2[0-8])/(?:0?[1-9]|1[0-2])/(?:20\d\d|2100))?$",
+    re.MULTILINE,
+)
+
+
+def evidence_problems(texts: set[str]) -> dict[str, str]:
+    """Why each of these texts is not evidence, for those that are not.
+
+    For a cold read of a large ledger (tens of thousands of citations): the
+    texts in the form parledger writes are picked out by one regular
+    expression over all of them, in C; only the rest are checked one by one."""
+    good = texts.intersection(_SURELY_GOOD.findall("\n".join(texts)))
+    return {
+        text: problem for text in texts - good if (problem := evidence_problem(text)) is not None
+    }
+
+
 def evidence_problem(text: str) -> str | None:
     """Why evidence read from a file is not evidence, or None when it is."""
     written = _AS_WRITTEN.fullmatch(text)

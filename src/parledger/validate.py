@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from parledger import ledger, yamlio
 from parledger.dates import EARLIEST, LATEST
-from parledger.docref import evidence_problem
+from parledger.docref import evidence_problems
 from parledger.errors import Problem
 from parledger.fold import in_cycle
 from parledger.models import (
@@ -439,11 +439,9 @@ def ledger_crossref_problems(
     unknown_tasks = {entry.task for entry in entries} - items.keys()
     unknown_agencies = {entry.agency for entry in entries} - agencies - {None}
     unknown_groups = {entry.group for entry in entries} - groups - {None}
-    wrong_evidence = {
-        item: problem
-        for item in {item for entry in entries for item in getattr(entry, "evidence", None) or ()}
-        if (problem := evidence_problem(item)) is not None
-    }
+    wrong_evidence = evidence_problems(
+        {item for entry in entries for item in getattr(entry, "evidence", None) or ()}
+    )
     facts = {entry.date for entry in entries} | {
         day for entry in entries if (day := getattr(entry, "fact_date", None)) is not None
     }  # fmt: skip
