@@ -84,7 +84,11 @@ def evidence_problems(texts: set[str]) -> dict[str, str]:
     For a cold read of a large ledger (tens of thousands of citations): the
     texts in the form parledger writes are picked out by one regular
     expression over all of them, in C; only the rest are checked one by one."""
-    good = texts.intersection(_SURELY_GOOD.findall("\n".join(texts)))
+    good: set[str] = set()
+    pending = list(texts)
+    for start in range(0, len(pending), 10_000):  # a few megabytes at a time at most
+        batch = pending[start : start + 10_000]
+        good.update(texts.intersection(_SURELY_GOOD.findall("\n".join(batch))))
     return {
         text: problem for text in texts - good if (problem := evidence_problem(text)) is not None
     }
