@@ -17,7 +17,8 @@ from typing import Any
 from parledger import journal, ledger
 from parledger.errors import ProblemsError, UsageError
 from parledger.files import write_atomic
-from parledger.workspace import Location, load_checked
+from parledger.validate import check
+from parledger.workspace import Location
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,13 @@ def upgrade_ledger(location: Location) -> Upgraded | None:
     try:
         journal.lock(fd, path)  # no append can slip in meanwhile
         raw = os.pread(fd, os.fstat(fd).st_size, 0)
-        workspace = load_checked(location, raw)  # raises with every problem
-        before, _ = ledger.load(path, raw)
+        read = ledger.load(path, raw)
+        before = read[0]
         if not before.multiline:
-            return None
+            return None  # 'validate' says what else may be wrong with it
+        workspace, problems = check(location, read=read)  # the ledger read once
+        if problems or workspace is None:
+            raise ProblemsError(problems)
         assert before.loaded is not None and isinstance(before.loaded.data, list)
         text = _one_line_text(raw, before, workspace.directive.id)
         after, problems = ledger.load(path, text)

@@ -43,10 +43,14 @@ _PYDANTIC_CODES = {
 
 
 def check(
-    location: Location, ledger_bytes: bytes | None = None
+    location: Location,
+    ledger_bytes: bytes | None = None,
+    *,
+    read: tuple[ledger.LoadedLedger, list[Problem]] | None = None,
 ) -> tuple[Workspace | None, list[Problem]]:
     """Load both files, validate them against each other, return all problems.
-    ``ledger_bytes``: the ledger as already read, else it is read here."""
+    ``ledger_bytes``: the ledger as already read, else it is read here;
+    ``read``: the ledger as already loaded (``ledger.load``'s result)."""
     # Imported here: the checks of appended entries below (the cache's way)
     # must not pay for importing pydantic.
     from parledger import schema
@@ -65,7 +69,7 @@ def check(
         and registry_file is not None
     ):
         problems += directive_problems(directive, directive_file, registry)
-    journal, ledger_problems = ledger.load(location.ledger_path, ledger_bytes)
+    journal, ledger_problems = read or ledger.load(location.ledger_path, ledger_bytes)
     problems += ledger_problems
     if directive is not None and registry is not None:
         problems += ledger_crossref_problems(journal, directive, registry)
