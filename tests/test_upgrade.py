@@ -63,6 +63,15 @@ def test_a_multiline_ledger_reads_and_is_rewritten_one_entry_a_line(cli: Invoke,
     assert ledger.read_bytes() == ONE_LINE.read_bytes()
 
 
+def test_the_rewritten_ledger_keeps_its_file_mode(cli: Invoke, ws: Path) -> None:
+    # A file replaced whole (upgrade-ledger, alias) keeps the mode it had:
+    # a workspace shared by an office stays readable by its members.
+    ledger = ws / "ledger_2024.yaml"
+    ledger.chmod(0o640)
+    assert cli("upgrade-ledger").exit_code == 0
+    assert ledger.stat().st_mode & 0o777 == 0o640
+
+
 def test_comments_crlf_and_a_bom_are_kept(cli: Invoke, ws: Path) -> None:
     ledger = ws / "ledger_2024.yaml"
     text = MULTILINE.read_text()
