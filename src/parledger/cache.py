@@ -42,11 +42,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import pickle
 import re
 import stat
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +60,10 @@ MAX_ITEMS = 200
 # How every version's items begin (FORMAT's first word): what pruning looks for.
 HEADER = b"parledger "
 
-# How items are named: key()'s 40 hex digits, bare or after a one-letter kind
-# ("s-", "x-", ...).  Pruning deletes nothing else, and a name that could
-# leave the folder ("../x") is refused outright.
-ITEM_NAME = re.compile(r"(?:[a-z]-)?[0-9a-f]{40}")
+# How items are named: key()'s 16 hex digits (40 before parledger 0.3),
+# bare or after a one-letter kind ("s-", "x-", ...).  Pruning deletes nothing
+# else, and a name that could leave the folder ("../x") is refused outright.
+ITEM_NAME = re.compile(r"(?:[a-z]-)?(?:[0-9a-f]{16}|[0-9a-f]{40})")
 
 
 def root() -> Path | None:
@@ -84,12 +84,18 @@ def folder() -> Path | None:
 
 
 def key(*parts: bytes | str) -> str:
-    digest = hashlib.sha256(FORMAT.encode())
+    """An item's name for these parts (a workspace's path), 16 hex digits.
+
+    Not a cryptographic hash, on purpose: two paths that share a name only
+    make each other's item a miss, since an item is checked against the
+    bytes of the files it covers before it is used.  zlib's checksums cost
+    nothing (Typer's imports load zlib already); hashlib would cost 3 ms a
+    command (``benchmarks/``, target 6)."""
+    data = FORMAT.encode()
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()[:40]
+        raw = part.encode() if isinstance(part, str) else part
+        data += len(raw).to_bytes(8, "little") + raw
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def get(name: str) -> Any | None:

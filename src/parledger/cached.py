@@ -25,20 +25,22 @@ reported, with their lines.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import pickle
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parledger import cache, journal
 from parledger.errors import ProblemsError
 from parledger.fold import Fold
 from parledger.models import Directive, Entry, Registry
 from parledger.workspace import Appended, Location, Workspace, load_checked
+
+if TYPE_CHECKING:
+    import hashlib
 
 # How far apart two writes must be for the file system to give them
 # different timestamps, at most.  Linux file systems keep nanoseconds but
@@ -78,7 +80,15 @@ def _settled(stamp: Stamp, started: int) -> Stamp | None:
 
 
 def _sha(data: bytes | memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return _sha256(data).hexdigest()
+
+
+def _sha256(data: bytes | memoryview = b"") -> hashlib._Hash:
+    # Imported when first hashed: a run that trusts every stat hashes
+    # nothing, and importing hashlib costs 3 ms (OpenSSL's module).
+    import hashlib
+
+    return hashlib.sha256(data)
 
 
 @dataclass
@@ -321,13 +331,13 @@ def _checked(path: Path, item: _Item) -> _Checked:
             needles = set(_ID.findall(tail))
             # The segments are made one again when they would be too many:
             # then the whole file's hash is worked out in the same pass.
-            whole = hashlib.sha256() if len(item.segments) >= MAX_SEGMENTS else None
+            whole = _sha256() if len(item.segments) >= MAX_SEGMENTS else None
             found = False
             carry = b""  # an id's length, less one: an id cut by two pieces is found too
             buffer = memoryview(bytearray(CHUNK))
             start = 0
             for end, sha in item.segments:
-                running = hashlib.sha256()
+                running = _sha256()
                 while start < end:
                     got = handle.readinto(buffer[: min(CHUNK, end - start)])
                     if not got:

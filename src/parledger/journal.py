@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import json
 import os
 import re
 import time
@@ -71,6 +70,8 @@ def to_line(data: Mapping[str, Any]) -> str:
     """Plain data (str, int, float, bool, lists) as one entry line, with its
     newline.  JSON escapes every control character, so a note's newlines
     and tabs never break the line."""
+    import json  # here: a command that only reads a cached workspace never needs it
+
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     text = _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
     return f"- {text}\n"
@@ -115,6 +116,8 @@ def parse_line(line: str) -> dict[str, Any] | None:
     text = entry_text(line)
     if text is None:
         return None
+    import json
+
     try:
         data = json.loads(text)
     except ValueError:
