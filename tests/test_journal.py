@@ -141,6 +141,48 @@ def test_every_line_of_a_large_ledger_is_read_across_pieces(
     assert loaded.entries[-1].note == "dòng một\ndòng hai" * (59 % 3)
 
 
+def _progress_line(number: int, **changes: object) -> str:
+    entry = {
+        "id": f"e-{number:012x}", "kind": "progress", "task": "I.1.1", "agency": "so-noi-vu",
+        "date": "2024-06-01", "recorded": "2024-06-01T00:00:00Z", "by": "Nguyễn Thị Mai",
+        "status": "in_progress", "percent": number,
+    }  # fmt: skip
+    return journal.format_entry(entry | changes)
+
+
+def test_entry_lines_alone_read_as_with_comments_blank_lines_and_crlf(tmp_path: Path) -> None:
+    # Lines of entries only are recognised by counting; anything else takes
+    # the regular expressions.  Both must give the same entries and lines.
+    lines = [_progress_line(n) for n in range(1, 9)]
+    lines[5] = _progress_line(6, percent=101)
+    plain = "".join(lines)
+    mixed = "".join(lines[:3]) + "# ghi chú\n\n" + "".join(lines[3:])
+    path = tmp_path / "ledger_2024.yaml"
+    read = {
+        name: ledger.load(path, body.encode())
+        for name, body in (
+            ("plain", plain),
+            ("mixed", mixed),
+            ("crlf", plain.replace("\n", "\r\n")),
+        )
+    }
+    for loaded, problems in read.values():
+        assert [e.percent for e in loaded.entries] == [1, 2, 3, 4, 5, 7, 8]
+        assert [p.code for p in problems] == ["invalid-entry"]
+    assert read["plain"][1][0].line == read["crlf"][1][0].line == 6
+    assert read["mixed"][1][0].line == 8
+
+
+def test_a_line_holding_two_entries_is_refused_not_read_as_two(tmp_path: Path) -> None:
+    # "- {…}, {…}" is not YAML; joined into one JSON array it would look
+    # like two good entries.
+    two = _progress_line(2).rstrip("\n") + ", " + _progress_line(3)[2:]
+    body = _progress_line(1) + two + _progress_line(4)
+    loaded, problems = ledger.load(tmp_path / "ledger_2024.yaml", body.encode())
+    assert problems and problems[0].line == 2
+    assert len(loaded.entries) < 4
+
+
 BAD = [
     {"percent": 150},  # a model check (__post_init__)
     {"percent": "nhiều"},  # a type

@@ -157,7 +157,11 @@ def _one_line_form(
         texts = _ENTRY_LINE.findall(data)
         first = result.count
         try:
-            result.entries += entries_json(b"[" + b",".join(texts) + b"]")
+            validated = entries_json(b"[" + b",".join(texts) + b"]")
+            if len(validated) != len(texts):
+                # A line holding two mappings ("- {…}, {…}") is not YAML.
+                raise _NotOneLine
+            result.entries += validated
             result.indexes += range(first, first + len(texts))
         except ValueError:  # pydantic's ValidationError: say which, and why
             raws = [journal.parse_line("- " + text.decode()) for text in texts]
