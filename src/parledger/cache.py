@@ -53,14 +53,14 @@ from typing import Any
 from parledger import __version__
 
 # Part of every key: a new parledger never reads an older one's items.
-FORMAT = f"parledger {__version__} cache 2"
+FORMAT = f"parledger {__version__} cache 3"  # 3: models pickled as their values (models.model)
 
 MAX_ITEMS = 200
 
 # How every version's items begin (FORMAT's first word): what pruning looks for.
 HEADER = b"parledger "
 
-# How items are named: key()'s 16 hex digits (40 before parledger 0.3),
+# How items are named: key()'s 16 hex digits (40 in earlier versions' items),
 # bare or after a one-letter kind ("s-", "x-", ...).  Pruning deletes nothing
 # else, and a name that could leave the folder ("../x") is refused outright.
 ITEM_NAME = re.compile(r"(?:[a-z]-)?(?:[0-9a-f]{16}|[0-9a-f]{40})")
