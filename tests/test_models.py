@@ -111,3 +111,18 @@ def test_pickled_copied_and_replaced_objects_keep_values_and_rules() -> None:
     assert (changed.percent, changed.note, entry.percent) == (80, "dòng một", 60)
     with pytest.raises(ValueError, match="outside 0–100"):
         dataclasses.replace(entry, percent=150)
+
+
+def test_a_field_the_constructor_does_not_set_is_refused_at_declaration() -> None:
+    # The shared methods compare, hash and pickle the constructor's fields
+    # only: a field outside them would be silently lost by the cache.
+    from dataclasses import field
+
+    from parledger.models import model
+
+    with pytest.raises(TypeError, match="all set by its constructor"):
+
+        @model
+        class Odd:
+            a: int
+            b: int = field(init=False, default=0)

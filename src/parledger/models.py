@@ -78,7 +78,9 @@ def model(cls: type[_T]) -> type[_T]:
     for name, method in _METHODS.items():
         setattr(cls, name, method)
     made: Any = dataclass(init=False, repr=False, eq=False, kw_only=True, slots=True)(cls)
-    specs = [spec for spec in dataclasses.fields(made) if spec.init]
+    specs = dataclasses.fields(made)
+    if not all(spec.init for spec in specs):  # the methods below know only init fields
+        raise TypeError(f"{made.__name__}: a model's fields are all set by its constructor")
     made.__model_fields__ = tuple((spec.name, spec.default, spec.default_factory) for spec in specs)
     made.__model_repr__ = tuple(spec.name for spec in specs if spec.repr)
     return cast(type[_T], made)
