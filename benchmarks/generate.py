@@ -9,7 +9,7 @@ status computation do the work they will do in practice: assignments first
 date order with plausible status sequences for each (task, agency) pair,
 Vietnamese notes, evidence citations, corrections and a few withdrawals.
 
-Entries are written with :func:`parledger.journal.format_entry`, so the bytes
+Entries are written with :func:`parledger.store.journal.format_entry`, so the bytes
 are exactly what ``parledger record`` would append.  Everything random comes
 from ``random.Random(seed)`` (the seed defaults to N): the same N gives the
 same files, byte for byte, so runs on different days compare like with like.
@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parledger import journal, workspace
-from parledger.docref import normalise_evidence
-from parledger.errors import UsageError
-from parledger.models import Registry
-from parledger.outline import Outline
+from parledger.model.docref import normalise_evidence
+from parledger.model.errors import UsageError
+from parledger.model.models import Registry
+from parledger.rules.outline import Outline
+from parledger.store import create, journal, loader, workspace
 
 # Hưng Yên had 139 commune-level units after the 2023–2025 mergers (161 in
 # 2019); the registry lists none one by one, so the benchmark adds that many.
@@ -384,11 +384,11 @@ def generate(count: int, out: Path, seed: int | None = None) -> None:
     """Create the workspace in ``out`` (which must be new or empty)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SystemExit(f"generate.py: {out} exists and is not empty; give a new folder")
-    workspace.init(out)
+    create.init(out)
     location = workspace.locate(out)
-    registry = workspace.load(location).registry
+    registry = loader.load(location).registry
     add_communes(out, registry)
-    ws = workspace.load(location)  # with the communes: they owe what ubnd-cap-xa owes
+    ws = loader.load(location)  # with the communes: they owe what ubnd-cap-xa owes
     ledger = entries(ws, count, count if seed is None else seed)
     for entry in ledger:  # the same check `record` makes on evidence
         for item in entry.get("evidence", []):

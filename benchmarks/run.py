@@ -405,7 +405,7 @@ def pull(workspace: Path) -> None:
     at the end, written by another process; no cache of ours knows them."""
     import secrets
 
-    from parledger import journal
+    from parledger.store import journal
 
     entry = {
         "id": f"e-{secrets.token_hex(6)}", "kind": "progress", "task": "I.1.1",

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from parledger.cli import app
-from parledger.workspace import bundled_root
+from parledger.store.workspace import bundled_root
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "directive_2024.txt"

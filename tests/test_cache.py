@@ -13,13 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parledger import cache, journal
-from parledger import ledger as ledgers
-from parledger.errors import ParledgerError, ProblemsError
-from parledger.models import Directive, Registry
-from parledger.status import Scope, rows
-from parledger.validate import ledger_crossref_problems
-from parledger.workspace import Location, Source, Workspace, bundled_root, load
+from parledger.model.errors import ParledgerError, ProblemsError
+from parledger.model.models import Directive, Registry
+from parledger.store import cache, journal
+from parledger.store import ledger as ledgers
+from parledger.store.checks import ledger_crossref_problems
+from parledger.store.loader import load
+from parledger.store.workspace import Location, Source, Workspace, bundled_root
+from parledger.track.status import Scope, rows
 from tests.conftest import ROOT, Invoke
 
 SCENARIO = ROOT / "tests" / "data" / "scenario" / "ledger_2024.yaml"
@@ -108,7 +109,7 @@ def test_states_remembered_by_writes_match_a_full_read(
 def _trust_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A file is trusted by its stat as soon as its item is made: no
     waiting out the file system's timestamp granularity in a test."""
-    from parledger import cached
+    from parledger.store import cached
 
     monkeypatch.setattr(cached, "FINE_NS", -1_000_000_000)
     monkeypatch.setattr(cached, "COARSE_NS", -1_000_000_000)
@@ -116,7 +117,7 @@ def _trust_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every time the cache reads or hashes the ledger, from now on."""
-    from parledger import cached
+    from parledger.store import cached
 
     read, checked = cached._read, cached._checked
     seen: list[Path] = []
@@ -149,7 +150,7 @@ def test_a_file_changed_within_the_timestamp_granularity_is_hashed(
 ) -> None:
     # git's racy-clean rule: a stat taken less than the granularity after
     # the file's mtime may not show a change made in the same tick.
-    from parledger import cached
+    from parledger.store import cached
 
     monkeypatch.setattr(cached, "FINE_NS", 60 * 10**9)  # the copy is that fresh
     expected = cli("status", "-a", "SNV", "-f", "json").stdout
@@ -163,7 +164,7 @@ def test_a_fresh_ledger_is_hashed_until_its_stat_settles_then_trusted(
 ) -> None:
     from types import SimpleNamespace
 
-    from parledger import cached
+    from parledger.store import cached
 
     def clock(seconds_ahead: int) -> None:
         now = time.time_ns() + seconds_ahead * 10**9
@@ -186,11 +187,11 @@ def test_a_fresh_ledger_is_hashed_until_its_stat_settles_then_trusted(
 def test_whole_second_timestamps_are_trusted_only_two_seconds_on() -> None:
     # A file system that keeps seconds (FAT keeps two) may give two writes a
     # second apart the same mtime; one that keeps nanoseconds ticks in ms.
-    from parledger import cached
+    from parledger.store import cached
 
     second = 1_700_000_000 * 10**9
-    coarse = (1, 2, 3, second, second)
-    fine = (1, 2, 3, second + 123_456, second + 123_456)
+    coarse = cached.Stamp(1, 2, 3, second, second)
+    fine = cached.Stamp(1, 2, 3, second + 123_456, second + 123_456)
     assert not cached._trusted(coarse, coarse, second + 1_500_000_000)
     assert cached._trusted(coarse, coarse, second + 2_500_000_000)
     assert not cached._trusted(fine, fine, second + 50_000_000)
@@ -219,7 +220,7 @@ def test_a_write_leaves_its_entry_folded_in_for_the_next_run(
     cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The next run hashes the ledger (its stat is fresh) but parses nothing.
-    from parledger import cached, ledger
+    from parledger.store import cached, ledger
 
     cli("status", "-a", "SNV", "-f", "json")
     assert cli("record", "I.1.1", "-a", "SNV", "--status", "blocked").exit_code == 0
@@ -238,7 +239,7 @@ def test_a_write_leaves_its_entry_folded_in_for_the_next_run(
 def test_entries_pulled_by_git_are_read_alone_and_folded_in(
     cli: Invoke, scenario: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from parledger import ledger
+    from parledger.store import ledger
 
     cli("status", "-a", "SNV", "-f", "json")
     path = scenario / "ledger_2024.yaml"
@@ -266,7 +267,7 @@ def test_an_appended_entry_that_repeats_an_id_is_reported_with_a_warm_cache(
     # made the same id, a replayed command): the appended lines' ids are
     # looked for in the bytes before them, as they are hashed a piece at a
     # time (37 bytes: every id is cut by a piece's end somewhere).
-    from parledger import cached
+    from parledger.store import cached
 
     monkeypatch.setattr(cached, "CHUNK", chunk)
     cli("status", "-a", "SNV")
@@ -299,7 +300,7 @@ def test_what_is_stored_describes_the_bytes_read_though_the_file_grew_meanwhile(
     # Another process appends right after the load read the ledger.  What is
     # stored must describe the bytes read, not the grown file: a file with
     # exactly those bytes (the append reset with git) must show what they hold.
-    from parledger import cached
+    from parledger.store import cached
 
     path = scenario / "ledger_2024.yaml"
     before = path.read_bytes()
@@ -341,7 +342,7 @@ def test_many_appends_make_their_hashes_one_again(
     # checks them works out the whole file's hash in the same pass.
     import pickle
 
-    from parledger import cache, cached
+    from parledger.store import cache, cached
 
     monkeypatch.setattr(cached, "MAX_SEGMENTS", 3)
     path = scenario / "ledger_2024.yaml"
@@ -494,7 +495,8 @@ def _answer(location: Location, *, cached: bool) -> object:
 
 
 @settings(
-    max_examples=25,
+    # 8 in the quick suite; CI's long step sets PARLEDGER_FUZZ_EXAMPLES higher.
+    max_examples=int(os.environ.get("PARLEDGER_FUZZ_EXAMPLES", "8")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from parledger import cache
+from parledger.store import cache
 from tests.conftest import Invoke
 
 NOBODY = 65534

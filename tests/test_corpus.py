@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from parledger.workspace import bundled_root
+from parledger.store.workspace import bundled_root
 from tests.conftest import ROOT, Invoke
 from tests.test_ledger import _snapshot
 from tests.test_legacy import to_tcvn3, to_vni, to_windows_1258

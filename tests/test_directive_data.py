@@ -1,4 +1,4 @@
-"""Checks of src/parledger/data/directive_2024.yaml against the source text.
+"""Checks of data/directive_2024.yaml against the source text.
 
 The YAML holds the directive's wording verbatim with structure added.  These
 tests rebuild the running text from source/directive_2024.txt itself (footnote
@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from parledger import schema
-from parledger.models import Cadence, Dimension, Directive, Mode, Node, NodeKind, plain
+from parledger.model.models import Cadence, Dimension, Directive, Mode, Node, NodeKind
+from parledger.model.records import plain
+from parledger.store import schema
 
 ROOT = Path(__file__).parents[1]
 SOURCE = ROOT / "source" / "directive_2024.txt"
-DATA = ROOT / "src" / "parledger" / "data" / "directive_2024.yaml"
+DATA = ROOT / "data" / "directive_2024.yaml"
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # A paragraph that ends without one of these continues after a page break.

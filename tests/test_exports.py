@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from parledger.periods import parse_period, quarter_of
-from parledger.workspace import bundled_root
+from parledger.model.periods import parse_period, quarter_of
+from parledger.store.workspace import bundled_root
 from tests.conftest import ROOT, Invoke
 
 SCENARIO = ROOT / "tests" / "data" / "scenario"

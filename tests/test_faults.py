@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from parledger import files, journal, ledger
+from parledger.store import files, journal, ledger
 from tests.conftest import Invoke
 from tests.test_ledger import _ledger, _snapshot, _writer
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ["ruamel.yaml", "parledger.models", "parledger.schema", "tabulate", "openpyxl"]
+HEAVY = ["ruamel.yaml", "parledger.model.models", "parledger.store.schema", "tabulate", "openpyxl"]
 
 PROBE = """
 import json, sys
@@ -46,7 +46,7 @@ def test_a_cached_status_reads_no_yaml() -> None:
     _loaded("status", "--agency", "SNV")  # fills the cache
     loaded = _loaded("status", "--agency", "SNV")
     assert "ruamel.yaml" not in loaded
-    assert "parledger.schema" not in loaded  # no validation: nothing new to read
+    assert "parledger.store.schema" not in loaded  # no validation: nothing new to read
     assert "openpyxl" not in loaded
 
 
@@ -59,7 +59,7 @@ def test_status_after_a_record_validates_nothing_again(
     _loaded("status", "--agency", "SNV")
     _loaded("record", "I.1.1", "-a", "SNV", "--status", "blocked", "--date", "2024-06-01")
     loaded = _loaded("status", "--agency", "SNV")
-    assert "parledger.schema" not in loaded
+    assert "parledger.store.schema" not in loaded
     assert "pydantic" not in loaded
     shown = subprocess.run(
         [sys.executable, "-m", "parledger", "status", "--agency", "SNV"],
@@ -78,7 +78,7 @@ def test_status_after_a_pulled_entry_validates_it_without_importing_pydantic(
     # the cache keeps; pydantic itself is not imported.
     import datetime as dt
 
-    from parledger import journal
+    from parledger.store import journal
 
     monkeypatch.setenv("PARLEDGER_DATA", str(workspace_dir))
     _loaded("status", "--agency", "SNV")
@@ -91,7 +91,7 @@ def test_status_after_a_pulled_entry_validates_it_without_importing_pydantic(
         ledger.write(journal.header("directive_2024") + journal.format_entry(entry))
     loaded = _loaded("status", "--agency", "SNV")
     assert "pydantic_core" in loaded  # the entry was validated …
-    assert "pydantic" not in loaded and "parledger.schema" not in loaded  # … by the kept one
+    assert "pydantic" not in loaded and "parledger.store.schema" not in loaded  # … by the kept one
     shown = subprocess.run(
         [sys.executable, "-m", "parledger", "status", "--agency", "SNV", "-f", "json"],
         capture_output=True,

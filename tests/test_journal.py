@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parledger import journal, ledger, yamlio
+from parledger.store import journal, ledger, yamlio
 from tests.conftest import ROOT
 
 VIETNAMESE = (
@@ -197,7 +197,7 @@ BAD = [
 def test_the_kept_validator_accepts_and_refuses_what_pydantic_does(
     change: dict[str, object],
 ) -> None:
-    from parledger import schema, validator
+    from parledger.store import schema, validator
 
     kept = validator.from_kept(schema.entries_validator())
     assert kept is not None
@@ -220,7 +220,7 @@ def test_the_kept_validator_accepts_and_refuses_what_pydantic_does(
 def test_a_kept_validator_from_another_pydantic_core_is_not_used() -> None:
     import pickle
 
-    from parledger import validator
+    from parledger.store import validator
 
     assert validator.from_kept(pickle.dumps(("0.0.1", {"type": "any"}))) is None
     assert validator.from_kept(b"not a pickle") is None

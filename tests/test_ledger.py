@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from parledger import journal, ledger, yamlio
-from parledger.workspace import Location, Source, load
+from parledger.store import journal, ledger, yamlio
+from parledger.store.loader import load
+from parledger.store.workspace import Location, Source
 from tests.conftest import Invoke
 
 EVIDENCE = "200/BC-SNV ngày 15/6/2024"
@@ -340,12 +341,14 @@ def test_failed_write_leaves_no_torn_entry(
 
 WRITER = """
 import sys
-from parledger import ledger, workspace
-from parledger.names import Match
-ws = workspace.load(workspace.locate(None))
+from parledger.store import loader, workspace
+from parledger.track import record
+from parledger.model.enums import Status
+from parledger.model.names import Match
+ws = loader.load(workspace.locate(None))
 for i in range(int(sys.argv[1])):
-    ledger.record(ws, "I.1.1", Match("agency", sys.argv[2]), status=ledger.Status.IN_PROGRESS,
-                  percent=i % 100, common=ledger.Common(date="2024-06-01", by="writer"))
+    record.record(ws, "I.1.1", Match("agency", sys.argv[2]), status=Status.IN_PROGRESS,
+                  percent=i % 100, common=record.Common(date="2024-06-01", by="writer"))
     print(i, flush=True)
 """
 

@@ -1,7 +1,7 @@
 """Files in a legacy Vietnamese encoding are refused with a message naming it.
 
 The encoders below are built from a public conversion table, not from
-parledger.legacy, so a wrong byte in the module's tables shows up here:
+parledger.store.legacy, so a wrong byte in the module's tables shows up here:
 Windows-1258 through Python's cp1258 codec, TCVN3 (ABC) and VNI through the
 tables of github.com/duydev/vietnamese-conversion, ``src/charsets.ts``.
 """
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parledger import legacy, yamlio
+from parledger.store import legacy, yamlio
 from tests.conftest import SOURCE, Invoke
 
 # duydev/vietnamese-conversion src/charsets.ts: its UNICODE, VNI and TCVN3

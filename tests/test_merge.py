@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from parledger import journal, ledgerdiff, workspace
-from parledger.merge import NotOneLineError, ResolveError, resolve_conflicted, union3
+from parledger.store import create, journal, ledgerdiff
+from parledger.store.merge import NotOneLineError, ResolveError, resolve_conflicted, union3
 from tests.conftest import Invoke
 
 HEADER = journal.header("directive_2024").encode()
@@ -248,7 +248,7 @@ def test_textconv_drops_comments_and_keeps_other_lines() -> None:
 
 def test_resolve_command_writes_the_union_and_says_what_next(cli: Invoke, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    workspace.init(ws)
+    create.init(ws)
     ledger = ws / "ledger_2024.yaml"
     ledger.write_bytes(HEADER + conflicted(lines(entry(1)), lines(entry(2), entry(3))))
     # Every read says what happened and which command mends it.

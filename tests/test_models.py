@@ -1,6 +1,6 @@
 """The models behave as frozen, keyword-only, slotted dataclasses.
 
-``parledger.models.model`` writes their methods once instead of letting
+``parledger.model.models.model`` writes their methods once instead of letting
 ``dataclasses`` compile five per class (see its docstring); these tests hold
 it to what the rest of the code relies on: immutability, equality and
 hashing by value, pickling (the cache), ``dataclasses.replace`` (corrections)
@@ -16,8 +16,8 @@ import pickle
 
 import pytest
 
-from parledger import schema
-from parledger.models import Agency, AgencyKind, ProgressEntry, Status, Target
+from parledger.model.models import Agency, AgencyKind, ProgressEntry, Status, Target
+from parledger.store import schema
 
 RAW = {
     "id": "e-0123456789ab",
@@ -118,7 +118,7 @@ def test_a_field_the_constructor_does_not_set_is_refused_at_declaration() -> Non
     # only: a field outside them would be silently lost by the cache.
     from dataclasses import field
 
-    from parledger.models import model
+    from parledger.model.models import model
 
     with pytest.raises(TypeError, match="all set by its constructor"):
 

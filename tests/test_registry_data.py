@@ -1,4 +1,4 @@
-"""Checks of the bundled agency registry (src/parledger/data/agencies.yaml)."""
+"""Checks of the bundled agency registry (data/agencies.yaml)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,17 @@ import dataclasses
 import io
 import unicodedata
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-import parledger
-from parledger import schema
-from parledger.models import Agency, AgencyKind, Group, Registry
-from parledger.names import fold
+from parledger.model.models import Agency, AgencyKind, Group, Registry
+from parledger.model.names import match_key
+from parledger.store import schema
+from parledger.store.workspace import bundled_root
 
-REGISTRY_PATH = Path(parledger.__file__).parent / "data" / "agencies.yaml"
+REGISTRY_PATH = bundled_root() / "agencies.yaml"
 
 # The ten district-level units of 2024 (DOMAIN.md, "Who the agencies are").
 DISTRICTS = {
@@ -130,7 +129,7 @@ def test_no_two_entries_share_a_folded_label(registry: Registry) -> None:
     entries: list[Agency | Group] = [*registry.agencies, *registry.groups]
     for entry in entries:
         for label in _labels(entry):
-            owners[fold(label)].add(entry.id)
+            owners[match_key(label)].add(entry.id)
     shared = {key: ids for key, ids in owners.items() if len(ids) > 1}
     assert not shared
     assert "" not in owners
@@ -150,7 +149,7 @@ def test_the_ten_districts(registry: Registry) -> None:
         agency = districts[agency_id]
         assert agency.groups == ["ubnd-cap-huyen"]
         assert agency.name == f"UBND {place}"
-        assert fold(place) in {fold(label) for label in _labels(agency)}
+        assert match_key(place) in {match_key(label) for label in _labels(agency)}
 
 
 def test_every_department_in_domain_notes(registry: Registry) -> None:
@@ -159,7 +158,7 @@ def test_every_department_in_domain_notes(registry: Registry) -> None:
         agency = by_id[agency_id]
         assert agency.kind is AgencyKind.DEPARTMENT
         assert "so-ban-nganh-tinh" in agency.groups
-        assert fold(name) in {fold(label) for label in _labels(agency)}, name
+        assert match_key(name) in {match_key(label) for label in _labels(agency)}, name
     departments = {a.id for a in registry.agencies if a.kind is AgencyKind.DEPARTMENT}
     assert departments == set(DEPARTMENTS.values())
 

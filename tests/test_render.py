@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from parledger.render import fit_columns, new_table
+from parledger.present.render import fit_columns, new_table
 
 # Vietnamese in both Unicode forms, wide (CJK) and zero-width characters,
 # line breaks of several kinds, and the characters Rich would parse as markup.

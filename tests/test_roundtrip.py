@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from parledger import yamlio
-from parledger.workspace import bundled_root
+from parledger.store import yamlio
+from parledger.store.workspace import bundled_root
 from tests.conftest import ROOT, Invoke
 
 SCENARIO = ROOT / "tests" / "data" / "scenario" / "ledger_2024.yaml"

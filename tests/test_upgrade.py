@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parledger.workspace import bundled_root
+from parledger.store.workspace import bundled_root
 from tests.conftest import ROOT, Invoke
 
 MULTILINE = ROOT / "tests" / "data" / "multiline" / "ledger_2024.yaml"

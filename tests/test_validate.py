@@ -216,7 +216,7 @@ def test_evidence_checked_together_is_checked_as_one_by_one(texts: set[str]) -> 
     # The cold read picks out the citations in parledger's own form with one
     # regular expression over all of them; it must say what the check of
     # each one alone says, including of days that exist in some months only.
-    from parledger.docref import evidence_problem, evidence_problems
+    from parledger.model.docref import evidence_problem, evidence_problems
 
     one_by_one = {text: p for text in texts if (p := evidence_problem(text)) is not None}
     assert evidence_problems(texts) == one_by_one

@@ -18,10 +18,11 @@ from typer.core import TyperGroup
 
 from parledger import __version__
 from parledger.cli.common import State, fail
-from parledger.errors import ParledgerError, UsageError
+from parledger.model.errors import ParledgerError, UsageError
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok, 1 data problems, 2 usage (unknown agency, bad option or value)."
+    "Exit codes: 0 ok, 1 data problems, 2 usage (unknown agency, bad option or value), "
+    "3 a --fail-on condition held (status, report, export)."
 )
 
 
@@ -106,6 +107,7 @@ _git.register(app)
 
 def main() -> None:
     """Console-script entry point."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.cli import common
 
     common.ONE_SHOT = True

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from parledger.errors import ParledgerError
-from parledger.export import Format, Record
+from parledger.model.errors import ParledgerError, ProblemsError, UsageError
+from parledger.present import export
+from parledger.present.export import Format
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from parledger.workspace import Location, Workspace
+    from parledger.model.records import Record
+    from parledger.store.workspace import Location, Workspace
 
 
 @dataclass
@@ -25,9 +27,22 @@ class State:
     data_dir: Path | None
 
 
-def fail(exc: ParledgerError) -> NoReturn:
-    """One line per problem on stderr, then the error's exit code."""
-    from parledger.errors import ProblemsError
+# Exit codes, as `parledger --help` lists them.
+EXIT_OK = 0
+EXIT_DATA = 1  # the workspace has problems, or a file cannot be read
+EXIT_USAGE = 2  # bad arguments: an unknown agency, a bad option value
+EXIT_FAIL_ON = 3  # a --fail-on condition held (for cron)
+
+
+def exit_code(exc: ParledgerError) -> int:
+    """The exit code for an error the library raised."""
+
+    return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_DATA
+
+
+def fail(exc: ParledgerError, code: int | None = None) -> NoReturn:
+    """One line per problem on stderr, then exit: with ``code``, else the
+    error's own (:func:`exit_code`)."""
 
     if isinstance(exc, ProblemsError) and exc.problems:
         for problem in exc.problems[:20]:
@@ -40,7 +55,7 @@ def fail(exc: ParledgerError) -> NoReturn:
         )
     else:
         sys.stderr.write(f"parledger: error: {_one_line(str(exc))}\n")
-    raise typer.Exit(exc.exit_code)
+    raise typer.Exit(exit_code(exc) if code is None else code)
 
 
 def _one_line(message: str) -> str:
@@ -53,7 +68,8 @@ ONE_SHOT = False
 
 def locate(ctx: typer.Context) -> Location:
     """Where the workspace the options name is, without loading it."""
-    from parledger import workspace
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import workspace
 
     state = ctx.find_object(State)
     return workspace.locate(state.data_dir if state else None)
@@ -61,11 +77,12 @@ def locate(ctx: typer.Context) -> Location:
 
 def load_workspace(ctx: typer.Context) -> Workspace:
     """The workspace the options name."""
-    from parledger import workspace
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store.loader import load
 
     location = locate(ctx)
     if not ONE_SHOT:
-        return _warn_about_cache(workspace.load(location))
+        return _warn_about_cache(load(location))
     # What is loaded lives until the process ends.  The collector is kept
     # out of the load, whose objects all live on, and then out of their
     # sight: they are not walked again by each collection that the rest of
@@ -74,7 +91,7 @@ def load_workspace(ctx: typer.Context) -> Workspace:
     # collected.
     gc.disable()
     try:
-        loaded = workspace.load(location)
+        loaded = load(location)
         gc.freeze()
     finally:
         gc.enable()
@@ -83,7 +100,8 @@ def load_workspace(ctx: typer.Context) -> Workspace:
 
 def _warn_about_cache(loaded: Workspace) -> Workspace:
     """Say once why the cache was not used (someone else could write it)."""
-    from parledger import cache
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import cache
 
     message = cache.warning()
     if message:
@@ -92,6 +110,8 @@ def _warn_about_cache(loaded: Workspace) -> Workspace:
 
 
 def console() -> Console:
+    # Lazy: rich's console costs about 20 ms to import; --help and the
+    # machine formats never build one.
     from rich.console import Console
 
     # Rich already drops colour when stdout is not a terminal or NO_COLOR is
@@ -121,9 +141,5 @@ def emit_records(
         show(table())
         return
     if fmt is Format.XLSX:
-        from parledger.errors import UsageError
-
         raise UsageError("an Excel file is written by 'parledger export --format xlsx -o FILE'")
-    from parledger import export
-
     emit(export.render(records, columns, fmt))

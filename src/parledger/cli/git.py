@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from parledger.cli.common import emit, locate
+from parledger.model.errors import ParledgerError, UsageError
 
 if TYPE_CHECKING:
-    from parledger.workspace import Location
+    from parledger.store.workspace import Location
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +26,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _workspace_folder(ctx: typer.Context) -> Location:
-    from parledger.errors import UsageError
 
     location = locate(ctx)
     if location.bundled:
@@ -41,7 +41,8 @@ def git_setup(ctx: typer.Context) -> None:
     workspace: a merge then keeps both branches' entries, by id, and refuses one id
     with two contents; git diff shows one sentence per entry. Git config is not
     versioned: run this once in every clone. Safe to run again."""
-    from parledger import gitrepo
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import gitrepo
 
     location = _workspace_folder(ctx)
     done = gitrepo.setup(location.root)
@@ -63,8 +64,9 @@ def merge_driver(
     OURS ours' lines, then theirs' entries ours lacks. Exits 1 with conflict markers
     around both lines when one id has different content on the two sides. A version
     not one entry a line is merged by git's own text merge instead."""
-    from parledger import gitrepo, merge
-    from parledger.files import write_atomic
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import gitrepo, merge
+    from parledger.store.files import write_atomic
 
     try:
         done = merge.union3(base.read_bytes(), ours.read_bytes(), theirs.read_bytes())
@@ -99,8 +101,9 @@ def resolve(
     driver: a git server, merge=text) into the union of both sides by entry id.
     Refused, the file unchanged, when the conflict is anything but entries both
     sides appended."""
-    from parledger import merge
-    from parledger.files import write_atomic
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import merge
+    from parledger.store.files import write_atomic
 
     path = file if file is not None else _workspace_folder(ctx).ledger_path
     done = merge.resolve_conflicted(path.read_bytes())
@@ -130,8 +133,9 @@ def diff(
     """The ledger's change between two revisions (default: HEAD and the working
     tree) as one sentence per entry: '+' added; '-' removed or changed in place,
     which an append-only ledger never does (flagged; exit 1)."""
-    from parledger import gitrepo, ledgerdiff
-    from parledger.merge import entry_key
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import gitrepo, ledgerdiff
+    from parledger.store.merge import entry_key
 
     location = _workspace_folder(ctx)
     path = location.ledger_path
@@ -166,9 +170,9 @@ def diff_text(
     """Git's textconv for ledgers (set up by 'parledger git-setup'): prints FILE
     with one sentence per entry, comments dropped, so 'git diff' and 'git log -p'
     read as facts."""
-    from parledger import ledgerdiff
-    from parledger.errors import ParledgerError
-    from parledger.workspace import REGISTRY_FILE, bundled_root
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import ledgerdiff
+    from parledger.store.workspace import REGISTRY_FILE, bundled_root
 
     # Never fail a 'git diff' for want of names: the bundled registry's, or ids.
     try:

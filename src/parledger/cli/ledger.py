@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from parledger.cli.common import emit, emit_records, load_workspace, locate
-from parledger.enums import Role, Status
-from parledger.export import Format
+from parledger.model.enums import Role, Status
+from parledger.present.export import Format
 
 if TYPE_CHECKING:
-    from parledger.models import Entry
-    from parledger.names import Match
-    from parledger.workspace import Workspace
+    from parledger.model.models import Entry
+    from parledger.model.names import Match
+    from parledger.store.workspace import Workspace
 
 AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID for a whole group.'
 DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
@@ -37,22 +37,25 @@ def init(
     """Create a workspace to record in: the bundled directive and registry, an empty
     ledger, a .gitattributes that merges ledgers with merge=union, and a README. Inside a
     git repository, also registers parledger's merge driver (see 'parledger git-setup')."""
-    from parledger import workspace
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import create
 
-    for path in workspace.init(folder, on_git=lambda message: emit(message + "\n")):
+    for path in create.init(folder, on_git=lambda message: emit(message + "\n")):
         emit(f"created {path}\n")
     emit(f"next: export PARLEDGER_DATA={folder}  (or pass --data-dir {folder})\n")
 
 
 def _resolve(ctx: typer.Context, name: str) -> tuple[Workspace, Match]:
-    from parledger import query
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import query
 
     workspace = load_workspace(ctx)
     return workspace, query.resolver(workspace).resolve(name)
 
 
 def _report(entry: Entry, workspace: Workspace) -> None:
-    from parledger.history import entry_summary
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track.history import entry_summary
 
     emit(f"recorded {entry.id}: {entry_summary(entry, workspace)}\n")
 
@@ -69,11 +72,12 @@ def assign(
 ) -> None:
     """Assign a task to an agency, or to every member of a group, with a role and an
     optional due date. Appends one entry to the ledger."""
-    from parledger import ledger
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import record as writing
 
     workspace, party = _resolve(ctx, agency)
-    common = ledger.Common(date=date, by=by, note=note)
-    entry = ledger.assign(workspace, task, party, role=role, due=due, common=common)
+    common = writing.Common(date=date, by=by, note=note)
+    entry = writing.assign(workspace, task, party, role=role, due=due, common=common)
     _report(entry, workspace)
 
 
@@ -87,11 +91,12 @@ def unassign(
 ) -> None:
     """Release an agency (or a group) from a task, with the reason. Works on the
     directive's own addressees too; the entry stays in the ledger."""
-    from parledger import ledger
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import record as writing
 
     workspace, party = _resolve(ctx, agency)
-    common = ledger.Common(date=date, by=by)
-    entry = ledger.unassign(workspace, task, party, reason=reason, common=common)
+    common = writing.Common(date=date, by=by)
+    entry = writing.unassign(workspace, task, party, reason=reason, common=common)
     _report(entry, workspace)
 
 
@@ -114,10 +119,11 @@ def record(
 ) -> None:
     """Record what an agency reported on a task: status, percent, value, evidence.
     Appends one entry to the ledger; checks everything before writing."""
-    from parledger import ledger
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import record as writing
 
     workspace, party = _resolve(ctx, agency)
-    entry = ledger.record(
+    entry = writing.record(
         workspace,
         task,
         party,
@@ -126,7 +132,7 @@ def record(
         value=value,
         target=target,
         evidence=evidence,
-        common=ledger.Common(date=date, by=by, note=note),
+        common=writing.Common(date=date, by=by, note=note),
     )
     _report(entry, workspace)
 
@@ -151,10 +157,11 @@ def correct(
 ) -> None:
     """Correct an earlier entry: a new entry that supersedes it. Entries are never
     edited or deleted; `history` shows both."""
-    from parledger import ledger
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import record as writing
 
     workspace = load_workspace(ctx)
-    changes = ledger.Changes(
+    changes = writing.Changes(
         date=date,
         note=note,
         status=status,
@@ -165,7 +172,7 @@ def correct(
         role=role,
         due=due,
     )
-    entry = ledger.correct(workspace, entry_id, reason=reason, changes=changes, void=void, by=by)
+    entry = writing.correct(workspace, entry_id, reason=reason, changes=changes, void=void, by=by)
     _report(entry, workspace)
 
 
@@ -182,13 +189,16 @@ def history(
 ) -> None:
     """The audit trail: every ledger entry, corrections included, newest last, with
     who recorded it and when."""
-    from parledger import query, render
-    from parledger.history import history as trail
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render
+    from parledger.track import query
+    from parledger.track.history import history as trail
 
     workspace = load_workspace(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
     records = trail(workspace, task=task, agency=agency_id, since=since)
-    from parledger.views import HISTORY_COLUMNS
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present.views import HISTORY_COLUMNS
 
     emit_records(fmt, records, HISTORY_COLUMNS, lambda: render.history_table(records))
 
@@ -200,7 +210,8 @@ def alias(
 ) -> None:
     """Teach the registry another name for an agency. Edits agencies.yaml in place;
     everything else in the file stays byte for byte."""
-    from parledger import query, registry
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import query, registry
 
     workspace = load_workspace(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency)
@@ -212,7 +223,8 @@ def upgrade_ledger(ctx: typer.Context) -> None:
     """Rewrite a ledger written by parledger 0.1 (each entry over many lines) as one
     entry a line, once: every entry, id and value kept, and the comments you added.
     Refused, with every problem listed, when the workspace does not validate."""
-    from parledger import upgrade
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import upgrade
 
     done = upgrade.upgrade_ledger(locate(ctx))
     if done is None:
@@ -229,7 +241,8 @@ def repair(ctx: typer.Context) -> None:
     """Set aside a last ledger line cut short by a crash (power loss, a full disk),
     so work can go on. The line is kept in LEDGER.torn, never dropped: record
     that fact again from it."""
-    from parledger import upgrade
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import upgrade
 
     done = upgrade.repair_ledger(locate(ctx))
     if done is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from parledger.cli.common import emit, emit_records, load_workspace, show
-from parledger.export import Format
+from parledger.model.errors import UsageError
+from parledger.present.export import Format
 
 AGENCY_COLUMNS = ["id", "name", "kind", "short", "groups", "tasks", "leads"]
 DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
@@ -39,7 +40,8 @@ def tasks(
     Examples: parledger tasks --index papi; parledger tasks --agency SNV;
     parledger tasks --search "dich vu cong" --format json
     """
-    from parledger import query
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import query
 
     workspace = load_workspace(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency) if agency is not None else None
@@ -49,8 +51,9 @@ def tasks(
         agency=agency_id,
         search=search,
     )
-    from parledger import render
-    from parledger.views import TASK_COLUMNS
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render
+    from parledger.present.views import TASK_COLUMNS
 
     emit_records(fmt, records, TASK_COLUMNS, lambda: render.tasks_table(records))
 
@@ -62,23 +65,24 @@ def show_task(
 ) -> None:
     """Show one task in full: its verbatim wording, who must act, lead, references,
     targets and cadence."""
-    from parledger import query
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import query
 
     workspace = load_workspace(ctx)
     record = query.task_detail(workspace, task_id)
     if fmt is Format.JSON:
-        from parledger import export
+        # Lazy: what this command alone uses; --help and other commands stay light.
+        from parledger.present import export
 
         emit(export.to_json(record))
     elif fmt is Format.TABLE:
-        from parledger import render
+        # Lazy: what this command alone uses; --help and other commands stay light.
+        from parledger.present import render
 
         names = {a.id: a.name for a in workspace.registry.agencies}
         names |= {f"group:{g.id}": g.name for g in workspace.registry.groups}
         show(render.task_detail(record, names))
     else:
-        from parledger.errors import UsageError
-
         raise UsageError("show prints a table or json; use 'parledger tasks' for csv or md")
 
 
@@ -91,7 +95,9 @@ def agencies(
     fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the agency registry: ids, names, kinds, groups and how many tasks each owes."""
-    from parledger import query, render
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render
+    from parledger.track import query
 
     workspace = load_workspace(ctx)
     if groups:
@@ -106,8 +112,8 @@ def agencies(
 
 
 def _check_kind(kind: str) -> None:
-    from parledger.errors import UsageError
-    from parledger.models import AgencyKind
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.model.models import AgencyKind
 
     if kind not in {k.value for k in AgencyKind}:
         choices = ", ".join(k.value for k in AgencyKind)
@@ -124,7 +130,9 @@ def refs(
     fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the documents the directive cites and the tasks that rest on each."""
-    from parledger import query, render
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render
+    from parledger.track import query
 
     workspace = load_workspace(ctx)
     records = query.documents(workspace, document=document)

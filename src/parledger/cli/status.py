@@ -9,14 +9,23 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import console, emit, fail, load_workspace, locate, show
-from parledger.export import Format
+from parledger.cli.common import (
+    EXIT_FAIL_ON,
+    console,
+    emit,
+    fail,
+    load_workspace,
+    locate,
+    show,
+)
+from parledger.model.errors import ProblemsError, UsageError
+from parledger.present.export import Format
 
 if TYPE_CHECKING:
-    from parledger.export import Record
-    from parledger.labels import Lang
-    from parledger.status import Scope
-    from parledger.workspace import Workspace
+    from parledger.model.records import Record
+    from parledger.present.labels import Lang
+    from parledger.store.workspace import Workspace
+    from parledger.track.status import Scope
 
 WIDE_AT = 110  # terminal columns from which tables have room for titles
 
@@ -26,8 +35,6 @@ class Condition(StrEnum):
     STALE = "stale"
     INVALID = "invalid"
 
-
-EXIT_FAIL_ON = 3
 
 FAIL_ON_HELP = (
     "Exit 3 when this holds: overdue (a task past its due date), stale (a continuous "
@@ -55,12 +62,12 @@ def _scope(
     dimension: str | None = None,
     category: str | None = None,
 ) -> Scope:
-    from parledger.dates import parse_date
-    from parledger.errors import UsageError
-    from parledger.models import Dimension
-    from parledger.periods import parse_period
-    from parledger.query import parse_index
-    from parledger.status import Category, Scope
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.model.dates import parse_date
+    from parledger.model.models import Dimension
+    from parledger.model.periods import parse_period
+    from parledger.track.query import parse_index
+    from parledger.track.status import Category, Scope
 
     def choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
         wanted = value.strip().lower().replace(" ", "_").replace("-", "_")
@@ -81,14 +88,11 @@ def _scope(
 
 def _workspace(ctx: typer.Context, fail_on: list[Condition]) -> Workspace:
     """Load; with --fail-on invalid, data problems exit 3 instead of 1."""
-    from parledger.errors import ProblemsError
 
     try:
         return load_workspace(ctx)
     except ProblemsError as exc:
-        if Condition.INVALID in fail_on:
-            exc.exit_code = EXIT_FAIL_ON
-        fail(exc)
+        fail(exc, EXIT_FAIL_ON if Condition.INVALID in fail_on else None)
 
 
 def _check(fail_on: list[Condition], rows: list[Record]) -> None:
@@ -108,7 +112,8 @@ def _check(fail_on: list[Condition], rows: list[Record]) -> None:
 
 
 def _lang(lang: str | None) -> Lang:
-    from parledger.labels import resolve
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present.labels import resolve
 
     return resolve(lang)
 
@@ -158,20 +163,21 @@ def status(
     have no report in the period. Exit codes: 0 ok, 1 data problems, 2 usage,
     3 a --fail-on condition held.
     """
-    from parledger import export, query
-    from parledger import render_status as render
-    from parledger import status as standing
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import export
+    from parledger.present import render_status as render
+    from parledger.track import query
+    from parledger.track import status as standing
 
     if fmt is Format.XLSX:
-        from parledger.errors import UsageError
-
         raise UsageError("status prints text; for Excel use 'parledger export --format xlsx'")
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
     scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
     shown = scope.cutoff().isoformat() if (as_of or period) else None
     wide = wide or console().width >= WIDE_AT
-    from parledger.views import OVERVIEW_COLUMNS, STATUS_COLUMNS
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present.views import OVERVIEW_COLUMNS, STATUS_COLUMNS
 
     if agency is None:
         rows = standing.rows(workspace, scope)
@@ -219,17 +225,19 @@ def report(
     done, overdue and completion %; the baseline ranks the directive quotes; and the
     continuous tasks with no report in the period. --format md gives text to paste
     into an office's report."""
-    from parledger import export
-    from parledger import render_status as render
-    from parledger import report as reports
-    from parledger import status as standing
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import export
+    from parledger.present import render_status as render
+    from parledger.track import report as reports
+    from parledger.track import status as standing
 
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
     scope = _scope(as_of=as_of, period=period, index=index)
     built = reports.build(workspace, scope)
     rollups = [*built["rollups"], built["total"]]
-    from parledger.views import REPORT_COLUMNS
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present.views import REPORT_COLUMNS
 
     if quiet:
         pass
@@ -238,10 +246,11 @@ def report(
     elif fmt is Format.JSON:
         emit(export.to_json(built))
     elif fmt is Format.MD:
-        emit(reports.markdown(built, language))
-    elif fmt is Format.XLSX:
-        from parledger.errors import UsageError
+        # Lazy: what this command alone uses; --help and other commands stay light.
+        from parledger.present.report_markdown import markdown
 
+        emit(markdown(built, language))
+    elif fmt is Format.XLSX:
         raise UsageError("report prints text; for Excel use 'parledger export --format xlsx'")
     else:
         emit(export.render(rollups, REPORT_COLUMNS, fmt, lang=language))
@@ -291,10 +300,10 @@ def export(
     and dates as dates. Typical cron line:
     parledger export --format xlsx -o /srv/reports/parledger.xlsx --quiet --fail-on overdue
     """
-    from parledger import export as files
-    from parledger import status as standing
-    from parledger.errors import UsageError
-    from parledger.views import VIEWS
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import export as files
+    from parledger.present.views import VIEWS
+    from parledger.track import status as standing
 
     language = _lang(lang)
     if fmt is Format.TABLE:
@@ -322,7 +331,8 @@ def export(
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
-        from parledger.files import write_atomic
+        # Lazy: what this command alone uses; --help and other commands stay light.
+        from parledger.store.files import write_atomic
 
         write_atomic(output, content)
         if not quiet:
@@ -338,10 +348,11 @@ def validate(
     Prints every problem as path:line:col: code: message and exits 1 if there
     is any; prints a one-line summary and exits 0 when the workspace is clean.
     """
-    from parledger import validate as checks
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import pipeline
 
     location = locate(ctx)
-    loaded, problems = checks.check(location)
+    loaded, problems = pipeline.run(location)
     for problem in problems:
         emit(f"{problem}\n")
     if problems or loaded is None:

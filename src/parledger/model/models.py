@@ -1,0 +1,554 @@
+"""The workspace's data: the directive, the agency registry, ledger entries.
+
+The classes are plain frozen dataclasses, and pydantic v2 validates files
+into them (see :mod:`parledger.store.schema`): every class forbids unknown fields
+(``__pydantic_config__``), so a typo in a hand-edited YAML file is a problem
+reported at its line, never silently ignored data.  Checks beyond types (id
+patterns, ranges, "exactly one of") live in ``__post_init__``, which pydantic
+runs too, so an object built in Python is held to the same rules.
+
+Why dataclasses and not ``BaseModel``: commands that read a cached workspace
+must not pay for importing pydantic and building its schemas (the cost of a
+whole ``status`` command, measured in ``benchmarks/``).  Validation is needed
+only where text is read, and only there is pydantic imported.
+
+Text arrives in NFC: the readers (``yamlio``) and the command line normalise
+every string on the way in.
+
+Fields named ``assumed`` map a field name (or a short topic) to a note saying
+what was assumed rather than read in a source, and why.  The directive's own
+wording never needs such a note; everything built around it might.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, cast, dataclass_transform
+
+from parledger.model.enums import (
+    AgencyKind,
+    Cadence,
+    Dimension,
+    EntryKind,
+    Index,
+    Mode,
+    NodeKind,
+    Role,
+    Status,
+)
+
+__all__ = [
+    "AgencyKind", "Cadence", "Dimension", "EntryKind", "Index", "Mode", "NodeKind",
+    "Role", "Status",
+]  # fmt: skip
+
+AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+"""Stable ASCII id of an agency or group, e.g. ``so-noi-vu``."""
+NODE_ID = re.compile(r"^(I|II|III)(\.[0-9]+){0,2}$")
+"""Outline id as the ledger names it: ``I``, ``I.1``, ``I.1.2`` …"""
+TARGET_ID = re.compile(r"^t[0-9]+$")
+ENTRY_ID = re.compile(r"^e-[0-9a-f]{12}$")
+DIRECTIVE_ID = re.compile(r"^[a-z0-9_]+$")
+
+Assumptions = dict[str, str]
+
+# pydantic reads this from every dataclass it validates: unknown keys are errors.
+FORBID_EXTRA = {"extra": "forbid"}
+
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def model(cls: type[_T]) -> type[_T]:
+    """How every class here is declared: immutable, compact, keyword-only.
+
+    Why not ``@dataclass(frozen=True, slots=True, kw_only=True)``, which
+    behaves the same: it writes each class's ``__init__``, ``__eq__``,
+    ``__hash__``, ``__repr__`` and ``__setattr__`` as source text and
+    compiles it, about 0.7 ms a class and 15 ms for this module, paid by
+    every command before it does anything (``benchmarks/``, target 6).
+    Here :func:`dataclasses.dataclass` only gathers the fields (which
+    pydantic and :func:`dataclasses.fields` read) and makes the slots; one
+    set of methods, written once below, serves every class.
+    """
+    for name, method in _METHODS.items():
+        setattr(cls, name, method)
+    made: Any = dataclass(init=False, repr=False, eq=False, kw_only=True, slots=True)(cls)
+    specs = dataclasses.fields(made)
+    if not all(spec.init for spec in specs):  # the methods below know only init fields
+        raise TypeError(f"{made.__name__}: a model's fields are all set by its constructor")
+    made.__model_fields__ = tuple((spec.name, spec.default, spec.default_factory) for spec in specs)
+    made.__model_repr__ = tuple(spec.name for spec in specs if spec.repr)
+    return cast(type[_T], made)
+
+
+_MISSING: Any = dataclasses.MISSING
+_set = object.__setattr__
+
+
+def _init(self: Any, **values: Any) -> None:
+    for name, default, factory in self.__model_fields__:
+        if name in values:
+            _set(self, name, values.pop(name))
+        elif factory is not _MISSING:
+            _set(self, name, factory())
+        elif default is not _MISSING:
+            _set(self, name, default)
+        else:
+            raise TypeError(f"{type(self).__name__}() missing keyword argument '{name}'")
+    if values:
+        raise TypeError(
+            f"{type(self).__name__}() got an unexpected keyword argument '{next(iter(values))}'"
+        )
+    post_init = getattr(self, "__post_init__", None)
+    if post_init is not None:
+        post_init()
+
+
+def _values(self: Any) -> tuple[Any, ...]:
+    return tuple([getattr(self, name) for name, _, _ in self.__model_fields__])
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return _values(self) == _values(other)
+
+
+def _hash(self: Any) -> int:
+    return hash(_values(self))
+
+
+def _repr(self: Any) -> str:
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__model_repr__)
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _frozen(self: Any, name: str, *_: Any) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field '{name}'")
+
+
+def _setstate(self: Any, state: tuple[Any, ...]) -> None:
+    # Pickled as the fields' values in order (``__getstate__``), set past
+    # the frozen ``__setattr__``, as dataclasses does for frozen slots.
+    for (name, _, _), value in zip(self.__model_fields__, state, strict=True):
+        _set(self, name, value)
+
+
+_METHODS = {
+    "__init__": _init,
+    "__eq__": _eq,
+    "__hash__": _hash,
+    "__repr__": _repr,
+    "__setattr__": _frozen,
+    "__delattr__": _frozen,
+    "__getstate__": _values,
+    "__setstate__": _setstate,
+}
+
+
+def _pattern(value: str | None, pattern: re.Pattern[str], what: str) -> None:
+    if value is not None and not pattern.fullmatch(value):
+        raise ValueError(f"{what} '{value}' does not match {pattern.pattern}")
+
+
+def _at_least(value: int | None, minimum: int, what: str) -> None:
+    if value is not None and value < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, not {value}")
+
+
+MAX_TEXT = 2000
+"""Characters in a note, reason or name of who recorded: a paragraph, not a
+pasted file.  The commands refuse longer text; a file holding some was not
+written by them."""
+
+
+def _short(value: str | None, what: str) -> None:
+    if value is not None and len(value) > MAX_TEXT:
+        raise ValueError(f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+
+
+def _said(reason: str) -> None:
+    # The ledger's rule: every release and every correction says why.
+    if not reason.strip():
+        raise ValueError("the reason is empty: say why")
+    _short(reason, "the reason")
+
+
+def _one_party(agency: str | None, group: str | None) -> None:
+    if (agency is None) == (group is None):
+        raise ValueError("give exactly one of 'agency' or 'group'")
+    _pattern(agency, AGENCY_ID, "agency id")
+    _pattern(group, AGENCY_ID, "group id")
+
+
+# --------------------------------------------------------------------------
+# The agency registry (agencies.yaml)
+
+
+@model
+class Agency:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    name: str
+    short: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    kind: AgencyKind
+    groups: list[str] = field(default_factory=list)
+    parent: str | None = None
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, AGENCY_ID, "agency id")
+        for group in self.groups:
+            _pattern(group, AGENCY_ID, "group id")
+        _pattern(self.parent, AGENCY_ID, "parent id")
+
+
+@model
+class Group:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    # A group whose members are not listed (the communes) reports through
+    # another group: each member of that group owes the tasks for its area.
+    represented_by: str | None = None
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, AGENCY_ID, "group id")
+        _pattern(self.represented_by, AGENCY_ID, "group id")
+
+
+@model
+class Registry:
+    __pydantic_config__ = FORBID_EXTRA
+    agencies: list[Agency]
+    groups: list[Group] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# The directive (directive_YEAR.yaml)
+
+
+@model
+class Addressee:
+    """One agency or one group, as the directive addresses it."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    agency: str | None = None
+    group: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_party(self.agency, self.group)
+
+
+@model
+class ParagraphAddressee(Addressee):
+    """An agency or group named by one paragraph of an item."""
+
+    paragraph: int
+    quote: str
+
+    def __post_init__(self) -> None:
+        _one_party(self.agency, self.group)
+        _at_least(self.paragraph, 1, "paragraph")
+
+
+@model
+class FootnoteLink:
+    """Where a footnote marker stood: glued to the end of ``anchor``."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    number: int
+    paragraph: int
+    anchor: str
+
+    def __post_init__(self) -> None:
+        _at_least(self.number, 1, "footnote number")
+        _at_least(self.paragraph, 1, "paragraph")
+
+
+@model
+class Target:
+    """A quantitative target stated in an item's wording."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    what: str
+    value: float
+    unit: str
+    comparator: Literal["=", ">="] = "="
+    by_year: int | None = None
+    quote: str
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, TARGET_ID, "target id")
+
+
+@model
+class Node:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    kind: NodeKind
+    parent: str | None = None
+    label: str
+    heading: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    index: Index | None = None
+    dimensions: list[Dimension] = field(default_factory=list)
+    addressees: list[Addressee] = field(default_factory=list)
+    paragraph_addressees: list[ParagraphAddressee] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    footnotes: list[FootnoteLink] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    cadence: Cadence | None = None
+    cadence_quote: str | None = None
+    mode: Mode = Mode.REQUIRE
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, NODE_ID, "outline id")
+        _pattern(self.parent, NODE_ID, "outline id")
+        for led in self.leads:
+            _pattern(led, NODE_ID, "outline id")
+
+    @property
+    def text(self) -> str:
+        """The full verbatim wording: heading line, then paragraphs."""
+        parts = ([self.heading] if self.heading else []) + list(self.paragraphs)
+        return "\n\n".join(parts)
+
+
+@model
+class Document:
+    """A document the directive cites, in a footnote or in an item's text."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    id: str  # number/symbol as printed, or the title of an unnumbered law
+    type: str  # Chỉ thị, Kế hoạch, Nghị định, Công văn, Luật …
+    number: str | None = None
+    symbol: str | None = None
+    date: dt.date | None = None
+    issuer: str | None = None
+    issuer_as_printed: str | None = None
+    title: str | None = None
+    system: Literal["state", "party"] = "state"
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.issuer, AGENCY_ID, "issuer id")
+
+
+@model
+class Reference:
+    """One footnote of the directive."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    number: int
+    text: str
+    documents: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _at_least(self.number, 1, "footnote number")
+
+
+@model
+class BaselineRank:
+    """A rank the directive quotes for the province."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    index: Index
+    year: int
+    rank: int
+    of: int
+    change: int  # positive: places gained; negative: places lost
+    compared_to: int
+    wording: str
+
+    def __post_init__(self) -> None:
+        _at_least(self.rank, 1, "rank")
+        _at_least(self.of, 1, "number of provinces")
+
+
+@model
+class Line:
+    """A line of an address list (Kính gửi, Nơi nhận) with whom it means."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    text: str
+    agencies: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+
+@model
+class Signature:
+    __pydantic_config__ = FORBID_EXTRA
+    lines: list[str]
+    name: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+
+@model
+class Metadata:
+    __pydantic_config__ = FORBID_EXTRA
+    kind: str
+    issuer: str
+    issuer_name: str
+    number_as_printed: str
+    number: str | None = None
+    symbol: str | None = None
+    place_date_as_printed: str
+    place: str
+    year: int
+    date: dt.date | None = None
+    subject_lines: list[str]
+    addressees: list[Line]
+    preamble: list[str]
+    considered_reports: list[str]
+    baseline: list[BaselineRank]
+    closing: str
+    recipients: list[Line]
+    signature: Signature
+    assumed: Assumptions = field(default_factory=dict)
+
+    @property
+    def subject(self) -> str:
+        return " ".join(self.subject_lines)
+
+
+@model
+class Directive:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    source: str
+    metadata: Metadata
+    documents: list[Document]
+    references: list[Reference]
+    outline: list[Node]
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, DIRECTIVE_ID, "directive id")
+
+
+# --------------------------------------------------------------------------
+# The ledger (ledger_YEAR.yaml): an append-only journal of entries
+
+
+@model
+class _Entry:
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    date: dt.date  # when the fact happened (--date)
+    recorded: dt.datetime  # when it was written down
+    by: str
+    task: str
+    # Exactly one of agency or group; a group assignment binds every member.
+    agency: str | None = None
+    group: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        # Run for each of a large ledger's entries on a cold read: the
+        # common case costs a few comparisons, the helpers word a refusal.
+        if not (
+            ENTRY_ID.fullmatch(self.id)
+            and NODE_ID.fullmatch(self.task)
+            and (self.group is None) != (self.agency is None)
+            and AGENCY_ID.fullmatch(self.agency or self.group or "")
+            and len(self.by) <= MAX_TEXT
+            and (self.note is None or len(self.note) <= MAX_TEXT)
+        ):
+            _pattern(self.id, ENTRY_ID, "entry id")
+            _pattern(self.task, NODE_ID, "task id")
+            _one_party(self.agency, self.group)
+            _short(self.note, "the note")
+            _short(self.by, "'by'")
+
+
+@model
+class AssignEntry(_Entry):
+    kind: Literal[EntryKind.ASSIGN]
+    role: Role = Role.IMPLEMENT
+    due: dt.date | None = None
+
+
+@model
+class UnassignEntry(_Entry):
+    kind: Literal[EntryKind.UNASSIGN]
+    reason: str
+
+    def __post_init__(self) -> None:
+        _Entry.__post_init__(self)
+        _said(self.reason)
+
+
+def _check_progress(status: Status | None, percent: int | None, target: str | None) -> None:
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValueError(f"percent {percent} is outside 0–100")
+    if status is Status.DONE and percent is not None and percent < 100:
+        raise ValueError(f"status 'done' with percent {percent}: done means 100")
+    _pattern(target, TARGET_ID, "target id")
+
+
+@model
+class ProgressEntry(_Entry):
+    kind: Literal[EntryKind.PROGRESS]
+    status: Status
+    percent: int | None = None
+    value: float | None = None
+    target: str | None = None
+    evidence: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _Entry.__post_init__(self)
+        _check_progress(self.status, self.percent, self.target)
+        if self.value is not None and self.target is None:
+            raise ValueError("a value needs the target it counts towards")
+
+
+@model
+class CorrectionEntry(_Entry):
+    """Supersedes an earlier entry: its fields replace the earlier ones, or
+    ``void`` withdraws the earlier entry altogether.
+
+    The correction's own ``date`` is the day it was made and ``reason`` says
+    why; ``fact_date`` and the other optional fields (``note`` included) are
+    the corrected values for the superseded entry.
+    """
+
+    kind: Literal[EntryKind.CORRECTION]
+    supersedes: str
+    reason: str
+    void: bool = False
+    # The fields a correction may change (None: unchanged).
+    fact_date: dt.date | None = None
+    status: Status | None = None
+    percent: int | None = None
+    value: float | None = None
+    target: str | None = None
+    evidence: list[str] | None = None
+    role: Role | None = None
+    due: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _Entry.__post_init__(self)
+        _pattern(self.supersedes, ENTRY_ID, "entry id")
+        _said(self.reason)
+        _check_progress(self.status, self.percent, self.target)
+
+
+Entry = AssignEntry | UnassignEntry | ProgressEntry | CorrectionEntry
+ENTRY_CLASSES: dict[str, type[Entry]] = {
+    EntryKind.ASSIGN.value: AssignEntry,
+    EntryKind.UNASSIGN.value: UnassignEntry,
+    EntryKind.PROGRESS.value: ProgressEntry,
+    EntryKind.CORRECTION.value: CorrectionEntry,
+}

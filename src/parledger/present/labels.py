@@ -1,0 +1,159 @@
+"""Words shown to people, in English or Vietnamese (--lang, $PARLEDGER_LANG).
+
+Only what people read is translated: table headers, column headers of CSV,
+Markdown and Excel files, status and category words.  JSON keys and values
+stay the stable English codes scripts rely on.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+
+from parledger.model.errors import UsageError
+
+ENV_VAR = "PARLEDGER_LANG"
+
+
+class Lang(StrEnum):
+    EN = "en"
+    VI = "vi"
+
+
+def resolve(lang: str | None) -> Lang:
+    """--lang, else $PARLEDGER_LANG, else English."""
+    value = (lang or os.environ.get(ENV_VAR) or "en").strip().lower()
+    try:
+        return Lang(value)
+    except ValueError:
+        raise UsageError(f"unknown language '{value}'; use 'vi' or 'en'") from None
+
+
+# The categories as Vietnamese offices' task-tracking systems name them.
+CATEGORY = {
+    "done_on_time": ("done on time", "Hoàn thành đúng hạn"),
+    "done_late": ("done late", "Hoàn thành quá hạn"),
+    "in_progress": ("in progress", "Đang thực hiện trong hạn"),
+    "overdue": ("overdue", "Quá hạn"),
+    "not_started": ("not started", "Chưa thực hiện"),
+    "not_applicable": ("n/a", "Không áp dụng"),
+}
+
+STATUS = {
+    "not_started": ("not started", "Chưa thực hiện"),
+    "in_progress": ("in progress", "Đang thực hiện"),
+    "done": ("done", "Hoàn thành"),
+    "blocked": ("blocked", "Vướng mắc"),
+    "not_applicable": ("not applicable", "Không áp dụng"),
+}
+
+ROLE = {
+    "lead": ("lead", "chủ trì"),
+    "support": ("support", "phối hợp"),
+    "implement": ("implement", "thực hiện"),
+    "group": ("group", "theo nhóm"),
+    "named": ("named", "được nêu tên"),
+    "addressee": ("addressee", "được giao"),
+}
+
+HEADER = {
+    "agency": ("Agency", "Cơ quan"),
+    "agency_id": ("Agency id", "Mã cơ quan"),
+    "name": ("Name", "Tên"),
+    "kind": ("Kind", "Loại"),
+    "short": ("Short", "Viết tắt"),
+    "group": ("Group", "Nhóm"),
+    "task": ("Task", "Nhiệm vụ"),
+    "id": ("Id", "Mã"),
+    "index": ("Index", "Chỉ số"),
+    "dimension": ("Dimension", "Nội dung"),
+    "title": ("Title", "Tên nhiệm vụ"),
+    "role": ("Role", "Vai trò"),
+    "roles": ("Roles", "Các vai trò"),
+    "lead": ("Lead", "Chủ trì"),
+    "due": ("Due", "Hạn"),
+    "status": ("Status", "Tình trạng"),
+    "percent": ("%", "%"),
+    "value": ("Value", "Giá trị"),
+    "target": ("Target", "Chỉ tiêu"),
+    "category": ("Category", "Phân loại"),
+    "last_update": ("Last update", "Cập nhật"),
+    "evidence": ("Evidence", "Tài liệu kiểm chứng"),
+    "entry": ("Entry", "Bản ghi"),
+    "cadence": ("Cadence", "Tần suất"),
+    "stale": ("No report this period", "Chưa báo cáo kỳ này"),
+    "tasks": ("Tasks", "Số nhiệm vụ"),
+    "obligations": ("Owed", "Lượt giao"),
+    "done": ("Done", "Hoàn thành"),
+    "done_on_time": ("Done on time", "Hoàn thành đúng hạn"),
+    "done_late": ("Done late", "Hoàn thành quá hạn"),
+    "in_progress": ("In progress", "Đang thực hiện trong hạn"),
+    "overdue": ("Overdue", "Quá hạn"),
+    "not_started": ("Not started", "Chưa thực hiện"),
+    "not_applicable": ("N/A", "Không áp dụng"),
+    "completion": ("Done %", "Tỷ lệ HT %"),
+    "section": ("Section", "Mục"),
+    "key": ("Key", "Mã"),
+    "label": ("Label", "Nội dung"),
+    "recorded": ("Recorded", "Thời điểm ghi"),
+    "by": ("By", "Người ghi"),
+    "party": ("Agency", "Cơ quan"),
+    "date": ("Date", "Ngày"),
+    "details": ("Details", "Chi tiết"),
+    "parent": ("Parent", "Mục cha"),
+    "agencies": ("Agencies", "Các cơ quan"),
+    "refs": ("Footnotes", "Chú thích"),
+    "documents": ("Documents", "Văn bản"),
+    "targets": ("Targets", "Chỉ tiêu"),
+    "text": ("Text", "Nội dung"),
+    "type": ("Type", "Loại văn bản"),
+    "issuer": ("Issuer", "Cơ quan ban hành"),
+    "footnotes": ("Footnotes", "Chú thích"),
+}
+
+
+def word(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
+    """A key's word in the language; an unknown key is shown as it is."""
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang is Lang.EN else pair[1]
+
+
+def header(key: str, lang: Lang) -> str:
+    return word(HEADER, key, lang)
+
+
+# The eight PAPI dimensions, as CECODES names them.
+DIMENSION = {
+    "participation": ("Participation at local levels", "Tham gia của người dân ở cấp cơ sở"),
+    "transparency": ("Transparency", "Công khai, minh bạch"),
+    "accountability": ("Vertical accountability", "Trách nhiệm giải trình với người dân"),
+    "corruption": ("Control of corruption", "Kiểm soát tham nhũng khu vực công"),
+    "procedures": ("Public administrative procedures", "Thủ tục hành chính công"),
+    "services": ("Public service delivery", "Cung ứng dịch vụ công"),
+    "environment": ("Environmental governance", "Quản trị môi trường"),
+    "e-governance": ("E-governance", "Quản trị điện tử"),
+}
+
+PERIOD_KIND = {
+    "quarter": ("quarter", "quý"),
+    "six-month": ("six months", "6 tháng"),
+    "year": ("year", "năm"),
+}
+
+GROUP = {
+    "departments": ("Departments", "Sở, ban, ngành"),
+    "districts": ("District UBNDs", "UBND cấp huyện"),
+    "communes": ("Commune UBNDs", "UBND cấp xã"),
+    "other bodies": ("Other bodies", "Cơ quan khác"),
+}
+
+# Values translated in files for people (CSV with --lang vi, Markdown, Excel).
+VALUE_TABLES = {"category": CATEGORY, "status": STATUS, "role": ROLE, "group": GROUP}
+
+CADENCE = {
+    "continuous": ("continuous", "thường xuyên"),
+    "annual": ("annual", "hằng năm"),
+    "periodic": ("periodic", "định kỳ"),
+}

@@ -1,0 +1,272 @@
+"""Rich renderables for where tasks stand: the agency table, the overview, the
+report.  Words follow the language (--lang); colour only repeats them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from parledger.model.records import Record
+from parledger.present import labels
+from parledger.present.labels import Lang
+from parledger.present.render import (
+    count_line,
+    day,
+    fit_columns,
+    new_table,
+    one_line,
+    plural,
+)
+
+STYLE = {
+    "done_on_time": "green",
+    "done_late": "yellow",
+    "in_progress": "cyan",
+    "overdue": "bold red",
+    "not_started": "",
+    "not_applicable": "dim",
+}
+
+
+def category(value: str, lang: Lang) -> Text:
+    """A category in words; overdue is written in capitals as well as in red."""
+    label = labels.word(labels.CATEGORY, value, lang)
+    return Text(label.upper() if value == "overdue" else label, style=STYLE.get(value, ""))
+
+
+def _h(key: str, lang: Lang) -> str:
+    return labels.header(key, lang)
+
+
+def agency_status(
+    agency: Record,
+    records: Sequence[Record],
+    *,
+    as_of: str | None,
+    lang: Lang = Lang.EN,
+    wide: bool = False,
+) -> RenderableType:
+    """An agency's tasks grouped by index, with a summary line of counts on top."""
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record["category"]] = counts.get(record["category"], 0) + 1
+    leads = sum(1 for record in records if record["lead"])
+    stale = sum(1 for record in records if record["stale"])
+    vi = lang is Lang.VI
+    summary = Text.assemble(
+        (agency["name"], "bold"),
+        f" ({agency['id']}): ",
+        f"{len(records)} nhiệm vụ" if vi else plural(len(records), "task"),
+        *(
+            part
+            for value in STYLE
+            if counts.get(value)
+            for part in (
+                ", ",
+                (
+                    f"{counts[value]} {labels.word(labels.CATEGORY, value, lang).lower()}",
+                    STYLE[value],
+                ),
+            )
+        ),
+        (f"; chủ trì {leads}" if vi else f"; lead on {leads}") if leads else "",
+        (f"; {stale} chưa báo cáo kỳ này" if vi else f"; {stale} without a report this period")
+        if stale
+        else "",
+        (f" (đến ngày {day(as_of)})" if vi else f" (as of {day(as_of)})") if as_of else "",
+        ".",
+    )
+    parts: list[RenderableType] = [summary]
+    for index in dict.fromkeys(record["index"] for record in records):
+        table = new_table(title=index)
+        table.add_column(_h("task", lang), no_wrap=True)
+        if wide:  # an 80-column terminal has no room for it; `show ID` prints it
+            table.add_column(_h("title", lang), ratio=2, min_width=10)
+        table.add_column(_h("role", lang), no_wrap=True)
+        table.add_column(_h("due", lang), no_wrap=True)
+        table.add_column(_h("category", lang), no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        table.add_column(_h("last_update", lang), no_wrap=True)
+        table.add_column(_h("evidence", lang), ratio=1, min_width=8)
+        for record in records:
+            if record["index"] != index:
+                continue
+            percent = record["percent"]
+            cells: list[RenderableType] = [record["task"] + (" *" if record["stale"] else "")]
+            if wide:
+                cells.append(one_line(record["title"]))
+            continuous = labels.word(labels.CADENCE, "continuous", lang)
+            table.add_row(
+                *cells,
+                labels.word(labels.ROLE, record["role"], lang),
+                day(record["due"]) or (continuous if record["cadence"] == "continuous" else ""),
+                category(record["category"], lang),
+                "" if percent is None else str(percent),
+                day(record["last_update"]),
+                one_line("; ".join(record["evidence"])),
+            )
+        parts.append(fit_columns(table))
+    if stale:
+        parts.append(
+            Text(
+                "* thường xuyên, chưa có báo cáo trong kỳ"
+                if vi
+                else "* continuous task with no report in this period",
+                style="dim",
+            )
+        )
+    if not records:
+        parts.append(
+            Text("No task in this selection." if not vi else "Không có nhiệm vụ.", style="dim")
+        )
+    return Group(*parts)
+
+
+# Overview headers, short enough for 80 columns.
+SHORT = {
+    "done_on_time": ("Done\non time", "Đúng\nhạn"),
+    "done_late": ("Done\nlate", "Quá\nhạn HT"),
+    "in_progress": ("In\nprogress", "Đang\nTH"),
+    "overdue": ("Over-\ndue", "Quá\nhạn"),
+    "not_started": ("Not\nstarted", "Chưa\nTH"),
+}
+_TOTALED = ["tasks", *STYLE, "stale"]
+SHORTEN_OVER = 24  # characters of an agency name before a narrow table uses its short form
+
+
+def overview_table(
+    records: Sequence[Record], *, as_of: str | None, lang: Lang = Lang.EN, wide: bool = False
+) -> RenderableType:
+    """One row per agency, grouped by kind, with totals at the bottom."""
+    vi = lang is Lang.VI
+    title = None
+    if as_of:
+        title = f"Đến ngày {day(as_of)}" if vi else f"As of {day(as_of)}"
+    table = new_table(title=title)
+    table.add_column(_h("agency", lang), ratio=1, min_width=12, overflow="fold")
+    table.add_column("NV" if vi else "Tasks", justify="right")
+    for value, pair in SHORT.items():
+        table.add_column(pair[1] if vi else pair[0], justify="right", style=STYLE[value])
+    if wide:
+        table.add_column("N/A" if not vi else "KAD", justify="right")
+        table.add_column("Chưa\nBC kỳ" if vi else "No report\nthis period", justify="right")
+    table.add_column("HT\n%" if vi else "Done\n%", justify="right")
+    table.add_column("Cập\nnhật" if vi else "Last\nupdate", no_wrap=True)
+    totals = dict.fromkeys(_TOTALED, 0)
+    group = None
+    for record in records:
+        if record["group"] != group:
+            group = record["group"]
+            table.add_row(Text(labels.word(labels.GROUP, group, lang), style="bold underline"))
+        for key in totals:
+            totals[key] += record[key]
+        extra = [str(record["not_applicable"]), str(record["stale"])] if wide else []
+        name = record["name"]
+        if not wide and len(name) > SHORTEN_OVER and record["short"]:
+            name = record["short"]  # "VP UBND tỉnh": abbreviated as documents write it
+        table.add_row(
+            name,
+            str(record["tasks"]),
+            *(str(record[v]) for v in SHORT),
+            *extra,
+            "" if record["completion"] is None else str(record["completion"]),
+            day(record["last_update"]),
+        )
+    table.add_section()
+    done = totals["done_on_time"] + totals["done_late"]
+    applicable = totals["tasks"] - totals["not_applicable"]
+    extra = [str(totals["not_applicable"]), str(totals["stale"])] if wide else []
+    table.add_row(
+        Text("Tổng" if vi else "Total", style="bold"),
+        str(totals["tasks"]),
+        *(str(totals[v]) for v in SHORT),
+        *extra,
+        str(round(100 * done / applicable)) if applicable else "",
+        "",
+    )
+    count = f"{len(records)} cơ quan có nhiệm vụ" if vi else None
+    return Group(
+        table,
+        Text(count, style="dim")
+        if count
+        else count_line(len(records), "agency owes", "agencies owe", " tasks"),
+    )
+
+
+def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
+    """The roll-up as an office would read it."""
+    vi = lang is Lang.VI
+    period = report["period"]
+    kind = labels.word(labels.PERIOD_KIND, period["kind"], lang)
+    parts: list[RenderableType] = [
+        Text(report["directive"]["subject"], style="bold"),
+        Text(
+            (
+                f"Kỳ báo cáo {period['label']} ({kind}): số liệu từ {day(period['start'])} "
+                f"đến {day(period['end'])}; hạn báo cáo {day(period['due'])}."
+            )
+            if vi
+            else (
+                f"Reporting period {period['label']} ({kind}): data from {day(period['start'])} "
+                f"to {day(period['end'])}; report due {day(period['due'])}."
+            )
+        ),
+    ]
+    baseline = new_table(
+        title="Kết quả năm trước (văn bản nêu)" if vi else "Baseline quoted by the directive"
+    )
+    for header in (
+        ("Chỉ số", "Năm", "Xếp hạng", "Thay đổi") if vi else ("Index", "Year", "Rank", "Change")
+    ):
+        baseline.add_column(header, justify="left" if header in ("Index", "Chỉ số") else "right")
+    for rank in report["baseline"]:
+        change = rank["change"]
+        baseline.add_row(
+            rank["index"], str(rank["year"]), f"{rank['rank']}/{rank['of']}", f"{change:+d}"
+        )
+    parts.append(baseline)
+    for section, title in (
+        ("index", "Theo chỉ số" if vi else "By index"),
+        ("dimension", "Theo nội dung PAPI" if vi else "By PAPI dimension"),
+    ):
+        rows = [r for r in report["rollups"] if r["section"] == section]
+        if not rows:
+            continue
+        table = new_table(title=title)
+        table.add_column("", overflow="fold", ratio=1, min_width=12)
+        for key in ("tasks", "obligations", "done", "overdue", "completion"):
+            table.add_column(_h(key, lang), justify="right")
+        for row in rows + ([report["total"]] if section == "index" else []):
+            name = row["key"]
+            if section == "dimension":
+                name = labels.word(labels.DIMENSION, name, lang)
+            elif row["section"] == "total":
+                name = "Tổng" if vi else "Total"
+            table.add_row(
+                name,
+                str(row["tasks"]),
+                str(row["obligations"]),
+                str(row["done"]),
+                Text(str(row["overdue"]), style="bold red" if row["overdue"] else ""),
+                "" if row["completion"] is None else str(row["completion"]),
+            )
+        parts.append(table)
+    stale = report["stale"]
+    heading = (
+        "Nhiệm vụ thường xuyên chưa có báo cáo trong kỳ"
+        if vi
+        else "Continuous tasks with no report in the period"
+    )
+    if stale:
+        table = new_table(title=f"{heading} ({len(stale)})")
+        table.add_column(_h("task", lang), no_wrap=True)
+        table.add_column(_h("agency", lang), overflow="fold")
+        table.add_column(_h("last_update", lang), no_wrap=True)
+        for row in stale:
+            table.add_row(row["task"], row["name"], day(row["last_update"]))
+        parts.append(table)
+    else:
+        parts.append(Text(f"{heading}: {'không có' if vi else 'none'}.", style="dim"))
+    return Group(*parts)

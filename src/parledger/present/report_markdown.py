@@ -1,0 +1,80 @@
+"""The periodic report (:func:`parledger.track.report.build`) as Markdown an
+office pastes into its own report, in Vietnamese or English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parledger.model.dates import display
+from parledger.model.records import Record
+from parledger.present import labels
+from parledger.present.export import localise, to_markdown
+from parledger.present.labels import Lang
+
+
+def markdown(report: Record, lang: Lang = Lang.EN) -> str:
+    """The report as Markdown an office can paste: headings, tables, a list."""
+    vi = lang is Lang.VI
+    period = report["period"]
+    kind = labels.word(labels.PERIOD_KIND, period["kind"], lang)
+    lines = [
+        f"# {report['directive']['subject']}",
+        "",
+        (
+            f"Kỳ báo cáo **{period['label']}** ({kind}): số liệu từ {display_iso(period['start'])} "
+            f"đến {display_iso(period['end'])}; hạn báo cáo {display_iso(period['due'])}."
+        )
+        if vi
+        else (
+            f"Reporting period **{period['label']}** ({kind}): data from "
+            f"{display_iso(period['start'])} to {display_iso(period['end'])}; "
+            f"report due {display_iso(period['due'])}."
+        ),
+        "",
+        "## " + ("Kết quả năm trước (văn bản nêu)" if vi else "Baseline quoted by the directive"),
+        "",
+    ]
+    for rank in report["baseline"]:
+        lines.append(f"- {rank['wording']}.")
+    columns = ["key", "tasks", "obligations", "done", "overdue", "completion"]
+    names = [labels.header("label", lang)] + [labels.header(c, lang) for c in columns[1:]]
+    for section, title in (
+        ("index", "Theo chỉ số" if vi else "By index"),
+        ("dimension", "Theo nội dung PAPI" if vi else "By PAPI dimension"),
+    ):
+        rows = [dict(r) for r in report["rollups"] if r["section"] == section]
+        if not rows:
+            continue
+        if section == "index":
+            rows.append({**report["total"], "key": "Tổng" if vi else "Total"})
+        for row in rows:
+            if section == "dimension":
+                row["key"] = labels.word(labels.DIMENSION, row["key"], lang)
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            to_markdown(localise(rows, lang), columns, names=names).rstrip(),
+        ]
+    heading = (
+        "Nhiệm vụ thường xuyên chưa có báo cáo trong kỳ"
+        if vi
+        else "Continuous tasks with no report in the period"
+    )
+    lines += ["", f"## {heading}", ""]
+    if not report["stale"]:
+        lines.append("Không có." if vi else "None.")
+    for row in report["stale"]:
+        last = (
+            display_iso(row["last_update"])
+            if row["last_update"]
+            else ("chưa có" if vi else "never")
+        )
+        lines.append(
+            f"- {row['task']} — {row['name']} ({labels.header('last_update', lang)}: {last})"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def display_iso(iso: str) -> str:
+    return display(dt.date.fromisoformat(iso))

@@ -1,0 +1,452 @@
+"""Schema and cross-file checks of a workspace.
+
+Problems are values: every check runs and every problem is collected, so a
+person fixing a hand-edited file sees all of them in one run, each as
+``path:line:col: code: message`` pointing at the place to edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from parledger.model.dates import EARLIEST, LATEST
+from parledger.model.docref import evidence_problems
+from parledger.model.errors import Problem
+from parledger.model.models import (
+    CorrectionEntry,
+    Directive,
+    Entry,
+    EntryKind,
+    Node,
+    NodeKind,
+    ProgressEntry,
+    Registry,
+)
+from parledger.model.names import match_key
+from parledger.rules.fold import in_cycle
+from parledger.rules.outline import Outline
+from parledger.store import ledger, yamlio
+
+M = TypeVar("M")
+
+
+class _Reporter:
+    """Collects problems for one file, placing each at a YAML path."""
+
+    def __init__(self, loaded: yamlio.Loaded) -> None:
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple[str | int, ...], code: str, message: str) -> None:
+        line, col = self.loaded.position(path)
+        self.problems.append(Problem(str(self.loaded.path), line, col, code, message))
+
+
+def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem]:
+    report = _Reporter(loaded)
+    agency_ids = [a.id for a in registry.agencies]
+    group_ids = [g.id for g in registry.groups]
+    _duplicates(report, ("agencies",), agency_ids, "duplicate-id", "agency id")
+    _duplicates(report, ("groups",), group_ids, "duplicate-id", "group id")
+    for index, group in enumerate(registry.groups):
+        if group.id in agency_ids:
+            report.add(
+                ("groups", index, "id"), "duplicate-id", f"'{group.id}' is also an agency id"
+            )
+        if group.represented_by is not None and group.represented_by not in group_ids:
+            report.add(
+                ("groups", index, "represented_by"),
+                "unknown-group",
+                f"group '{group.represented_by}' is not in the registry",
+            )
+    known_groups = set(group_ids)
+    known_agencies = set(agency_ids)
+    for index, agency in enumerate(registry.agencies):
+        for g_index, group_id in enumerate(agency.groups):
+            if group_id not in known_groups:
+                report.add(
+                    ("agencies", index, "groups", g_index),
+                    "unknown-group",
+                    f"{agency.id}: group '{group_id}' is not in the registry",
+                )
+        if agency.parent is not None and agency.parent not in known_agencies:
+            report.add(
+                ("agencies", index, "parent"),
+                "unknown-agency",
+                f"{agency.id}: parent '{agency.parent}' is not in the registry",
+            )
+    _name_clashes(report, registry)
+    return report.problems
+
+
+def _duplicates(
+    report: _Reporter,
+    where: tuple[str | int, ...],
+    ids: Sequence[object],
+    code: str,
+    what: str,
+    field: str = "id",
+) -> None:
+    """Report every repeat of a value after its first, at the repeat."""
+    counts = Counter(ids)
+    seen: set[object] = set()
+    for index, value in enumerate(ids):
+        if counts[value] > 1 and value in seen:
+            report.add((*where, index, field), code, f"{what} '{value}' is used more than once")
+        seen.add(value)
+
+
+def _name_clashes(report: _Reporter, registry: Registry) -> None:
+    """Two entries answering to the same folded name make --agency ambiguous."""
+    owner: dict[str, str] = {}
+    entries: list[tuple[str, int, str, list[str]]] = [
+        ("agencies", i, a.id, [a.id, a.name, *a.short, *a.aliases])
+        for i, a in enumerate(registry.agencies)
+    ] + [("groups", i, g.id, [g.id, g.name, *g.aliases]) for i, g in enumerate(registry.groups)]
+    for key, index, entry_id, names in entries:
+        for name in names:
+            folded = match_key(name)
+            if not folded:
+                report.add((key, index), "empty-name", f"{entry_id}: a name folds to nothing")
+                continue
+            other = owner.setdefault(folded, entry_id)
+            if other != entry_id:
+                report.add(
+                    (key, index),
+                    "name-clash",
+                    f"{entry_id}: the name '{name}' also names '{other}'; "
+                    "names must identify one entry",
+                )
+
+
+def directive_problems(
+    directive: Directive, loaded: yamlio.Loaded, registry: Registry
+) -> list[Problem]:
+    report = _Reporter(loaded)
+    agencies = {a.id for a in registry.agencies}
+    groups = {g.id for g in registry.groups}
+    documents = [d.id for d in directive.documents]
+    known_documents = set(documents)
+    references = {r.number for r in directive.references}
+
+    _duplicates(report, ("documents",), documents, "duplicate-id", "document id")
+    for index, doc in enumerate(directive.documents):
+        if doc.issuer is not None and doc.issuer not in agencies:
+            report.add(
+                ("documents", index, "issuer"),
+                "unknown-agency",
+                f"document {doc.id}: issuer '{doc.issuer}' is not in the registry",
+            )
+    numbers = [r.number for r in directive.references]
+    _duplicates(report, ("references",), numbers, "duplicate-id", "footnote", field="number")
+    for index, reference in enumerate(directive.references):
+        for d_index, doc_id in enumerate(reference.documents):
+            if doc_id not in known_documents:
+                report.add(
+                    ("references", index, "documents", d_index),
+                    "unknown-document",
+                    f"footnote {reference.number}: document '{doc_id}' is not in 'documents'",
+                )
+
+    meta = directive.metadata
+    if meta.issuer not in agencies:
+        report.add(("metadata", "issuer"), "unknown-agency", f"issuer '{meta.issuer}' is unknown")
+    for d_index, doc_id in enumerate(meta.considered_reports):
+        if doc_id not in known_documents:
+            report.add(
+                ("metadata", "considered_reports", d_index),
+                "unknown-document",
+                f"report '{doc_id}' is not in 'documents'",
+            )
+    for field in ("addressees", "recipients"):
+        for index, line in enumerate(getattr(meta, field)):
+            base = ("metadata", field, index)
+            _check_parties(report, base, line.agencies, line.groups, agencies, groups)
+
+    outline = Outline(directive, registry)
+    _outline_problems(report, outline, agencies, groups, known_documents, references)
+    return report.problems
+
+
+def _check_parties(
+    report: _Reporter,
+    base: tuple[str | int, ...],
+    agency_ids: Iterable[str],
+    group_ids: Iterable[str],
+    agencies: set[str],
+    groups: set[str],
+) -> None:
+    for index, agency_id in enumerate(agency_ids):
+        if agency_id not in agencies:
+            report.add(
+                (*base, "agencies", index),
+                "unknown-agency",
+                f"agency '{agency_id}' is not in the registry",
+            )
+    for index, group_id in enumerate(group_ids):
+        if group_id not in groups:
+            report.add(
+                (*base, "groups", index),
+                "unknown-group",
+                f"group '{group_id}' is not in the registry",
+            )
+
+
+_PARENT_KIND = {NodeKind.PART: None, NodeKind.SECTION: NodeKind.PART}
+
+
+def _outline_problems(
+    report: _Reporter,
+    outline: Outline,
+    agencies: set[str],
+    groups: set[str],
+    documents: set[str],
+    references: set[int],
+) -> None:
+    nodes = outline.directive.outline
+    ids = [node.id for node in nodes]
+    _duplicates(report, ("outline",), ids, "duplicate-id", "outline id")
+    by_id = {node.id: node for node in nodes}
+    for index, node in enumerate(nodes):
+        base: tuple[str | int, ...] = ("outline", index)
+        _node_shape(report, base, node, by_id)
+        for a_index, addressee in enumerate(node.addressees):
+            _check_party(report, (*base, "addressees", a_index), addressee, agencies, groups)
+        for a_index, named in enumerate(node.paragraph_addressees):
+            where = (*base, "paragraph_addressees", a_index)
+            _check_party(report, where, named, agencies, groups)
+            _check_quote(report, where, node, named.paragraph, named.quote)
+        for l_index, led in enumerate(node.leads):
+            target = by_id.get(led)
+            if target is None or target.kind is not NodeKind.ITEM:
+                report.add(
+                    (*base, "leads", l_index),
+                    "unknown-task",
+                    f"{node.id} leads '{led}', which is not an item of the outline",
+                )
+        for f_index, link in enumerate(node.footnotes):
+            where = (*base, "footnotes", f_index)
+            if link.number not in references:
+                report.add(where, "unknown-reference", f"{node.id}: no footnote {link.number}")
+            _check_quote(report, where, node, link.paragraph, link.anchor)
+        for c_index, doc_id in enumerate(node.cites):
+            if doc_id not in documents:
+                report.add(
+                    (*base, "cites", c_index),
+                    "unknown-document",
+                    f"{node.id}: document '{doc_id}' is not in 'documents'",
+                )
+        target_ids = [t.id for t in node.targets]
+        _duplicates(report, (*base, "targets"), target_ids, "duplicate-id", f"{node.id}: target")
+        for t_index, target_ in enumerate(node.targets):
+            where = (*base, "targets", t_index)
+            if not any(target_.quote in p for p in node.paragraphs):
+                report.add(where, "quote-not-found", f"{node.id}: target quote is not in the text")
+        if node.cadence_quote is not None and node.cadence_quote not in node.text:
+            report.add(
+                (*base, "cadence_quote"), "quote-not-found", f"{node.id}: cadence quote not in text"
+            )
+        if node.kind is NodeKind.ITEM and not outline.addressees(node)[0]:
+            report.add(base, "no-addressee", f"{node.id}: nobody is addressed by this item")
+
+
+def _node_shape(
+    report: _Reporter, base: tuple[str | int, ...], node: Node, by_id: dict[str, Node]
+) -> None:
+    parent = by_id.get(node.parent) if node.parent else None
+    if node.parent is not None and parent is None:
+        report.add((*base, "parent"), "unknown-task", f"{node.id}: parent '{node.parent}' missing")
+        return
+    expected_parent = node.id.rsplit(".", 1)[0] if "." in node.id else None
+    if node.parent != expected_parent:
+        report.add(
+            (*base, "parent"),
+            "bad-parent",
+            f"{node.id}: parent should be '{expected_parent}', found '{node.parent}'",
+        )
+    if node.kind is NodeKind.PART and node.index is None:
+        report.add(base, "missing-index", f"part {node.id} has no index")
+    if node.kind is not NodeKind.ITEM and (node.paragraphs or node.targets):
+        report.add(base, "bad-kind", f"{node.id}: only items carry paragraphs and targets")
+    if parent is not None and parent.kind is NodeKind.ITEM:
+        report.add((*base, "parent"), "bad-parent", f"{node.id}: an item cannot contain nodes")
+    if (
+        node.kind in _PARENT_KIND
+        and parent is not None
+        and parent.kind is not _PARENT_KIND[node.kind]
+    ):
+        report.add((*base, "kind"), "bad-kind", f"{node.id}: a {node.kind} under a {parent.kind}")
+
+
+def _check_party(
+    report: _Reporter,
+    where: tuple[str | int, ...],
+    party: Any,
+    agencies: set[str],
+    groups: set[str],
+) -> None:
+    if party.agency is not None and party.agency not in agencies:
+        report.add(
+            (*where, "agency"), "unknown-agency", f"agency '{party.agency}' is not in the registry"
+        )
+    if party.group is not None and party.group not in groups:
+        report.add(
+            (*where, "group"), "unknown-group", f"group '{party.group}' is not in the registry"
+        )
+
+
+def _check_quote(
+    report: _Reporter, where: tuple[str | int, ...], node: Node, paragraph: int, quote: str
+) -> None:
+    if paragraph > len(node.paragraphs):
+        report.add(
+            (*where, "paragraph"),
+            "bad-paragraph",
+            f"{node.id} has {len(node.paragraphs)} paragraphs, not {paragraph}",
+        )
+    elif quote not in node.paragraphs[paragraph - 1]:
+        report.add(
+            where,
+            "quote-not-found",
+            f"{node.id}: '{quote}' is not in paragraph {paragraph}",
+        )
+
+
+def ledger_crossref_problems(
+    journal: ledger.LoadedLedger, directive: Directive, registry: Registry
+) -> list[Problem]:
+    """Entries that name unknown things, or clash after a merge of branches.
+
+    Written for a cold read of a large ledger: the distinct values (tasks,
+    agencies, dates, evidence) are checked once each, in sets, and only the
+    entries that hold a value found wrong are gone through one by one."""
+    if journal.loaded is None:
+        return []
+    path = str(journal.loaded.path)
+    entries = journal.entries
+    problems: list[tuple[int, str | None, str, str]] = []
+
+    items = {node.id: node for node in directive.outline if node.kind is NodeKind.ITEM}
+    agencies = {a.id for a in registry.agencies}
+    groups = {g.id for g in registry.groups}
+    # A day of slack: an entry recorded just after midnight in Hà Nội
+    # (UTC+7) is dated a day ahead of a server that keeps UTC.
+    latest_fact = dt.date.today() + dt.timedelta(days=1)
+
+    by_id = {entry.id: entry for entry in entries}
+    seen: set[str] | None = set() if len(by_id) != len(entries) else None
+    unknown_tasks = {entry.task for entry in entries} - items.keys()
+    unknown_agencies = {entry.agency for entry in entries} - agencies - {None}
+    unknown_groups = {entry.group for entry in entries} - groups - {None}
+    wrong_evidence = evidence_problems(
+        {item for entry in entries for item in getattr(entry, "evidence", None) or ()}
+    )
+    facts = {entry.date for entry in entries} | {
+        day for entry in entries if (day := getattr(entry, "fact_date", None)) is not None
+    }  # fmt: skip
+    dues = {day for entry in entries if (day := getattr(entry, "due", None)) is not None}
+    odd_days = any(not EARLIEST <= day <= latest_fact for day in facts) or any(
+        not EARLIEST <= day <= LATEST for day in dues
+    )
+    # Only the entries that hold something found wrong, or that need a
+    # look of their own (targets, corrections), are gone through.
+    suspects = (
+        range(len(entries))
+        if seen is not None or odd_days or wrong_evidence
+        else [
+            number
+            for number, entry in enumerate(entries)
+            if entry.task in unknown_tasks
+            or entry.agency in unknown_agencies
+            or entry.group in unknown_groups
+            or getattr(entry, "target", None) is not None
+            or entry.kind is EntryKind.CORRECTION
+        ]
+    )
+    for number in suspects:
+        entry = entries[number]
+        if seen is not None:  # some id appears twice: name every later place
+            if entry.id in seen:
+                message = (
+                    f"entry id {entry.id} appears more than once "
+                    "(two branches made the same id, or an entry was copied); keep one"
+                )
+                problems.append((number, "id", "duplicate-id", message))
+            seen.add(entry.id)
+        node = items.get(entry.task)
+        if entry.task in unknown_tasks:
+            message = f"entry {entry.id}: no item {entry.task} in the directive"
+            problems.append((number, "task", "unknown-task", message))
+        if entry.agency in unknown_agencies:
+            message = f"entry {entry.id}: agency '{entry.agency}' is not in the registry"
+            problems.append((number, "agency", "unknown-agency", message))
+        if entry.group in unknown_groups:
+            message = f"entry {entry.id}: group '{entry.group}' is not in the registry"
+            problems.append((number, "group", "unknown-group", message))
+        if odd_days or (wrong_evidence and getattr(entry, "evidence", None)):
+            for field_name, code, message in _value_problems(entry, latest_fact, wrong_evidence):
+                problems.append((number, field_name, code, f"entry {entry.id}: {message}"))
+        target = getattr(entry, "target", None)
+        if (
+            isinstance(entry, ProgressEntry)
+            and node
+            and target is not None
+            and target not in {t.id for t in node.targets}
+        ):
+            message = f"entry {entry.id}: {node.id} has no target {target}"
+            problems.append((number, "target", "unknown-target", message))
+        if isinstance(entry, CorrectionEntry):
+            problems += _correction_problems(number, entry, by_id)
+    found = []
+    for number, where, code, text in problems:
+        line, col = journal.position(number, where)
+        found.append(Problem(path, line, col, code, text))
+    return found
+
+
+def _correction_problems(
+    number: int, entry: CorrectionEntry, by_id: dict[str, Entry]
+) -> list[tuple[int, str | None, str, str]]:
+    target = by_id.get(entry.supersedes)
+    if target is None:
+        message = f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger"
+        return [(number, "supersedes", "unknown-entry", message)]
+    if in_cycle(entry.id, by_id):
+        message = f"entry {entry.id}: corrections form a cycle"
+        return [(number, "supersedes", "correction-cycle", message)]
+    if (target.task, target.agency, target.group) != (entry.task, entry.agency, entry.group):
+        message = f"entry {entry.id} names another task or agency than {entry.supersedes}"
+        return [(number, "task", "correction-mismatch", message)]
+    return []
+
+
+def _value_problems(
+    entry: Entry, latest_fact: dt.date, wrong_evidence: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """What the commands refuse to write, found in a file written by hand:
+    a slip in a year, a fact dated in the future, evidence that cites nothing.
+    Checked here, not in the models: "the future" moves, and the evidence
+    forms are the office's convention, not the file's shape.  Written for
+    speed: a cold read checks every entry of a large ledger."""
+    problems: list[tuple[str, str, str]] = []
+    days = (
+        ("date", entry.date),
+        ("due", getattr(entry, "due", None)),
+        ("fact_date", getattr(entry, "fact_date", None)),
+    )
+    for field_name, day in days:
+        if day is None or EARLIEST <= day <= latest_fact:
+            continue
+        if not EARLIEST <= day <= LATEST:
+            message = f"{field_name} {day.isoformat()} is outside {EARLIEST.year}–{LATEST.year}"
+            problems.append((field_name, "date-out-of-range", message + "; check the year"))
+        elif field_name != "due":
+            message = f"{field_name} {day.isoformat()} is in the future; record facts once done"
+            problems.append((field_name, "future-date", message))
+    for item in getattr(entry, "evidence", None) or ():
+        if item in wrong_evidence:
+            problems.append(("evidence", "invalid-evidence", wrong_evidence[item]))
+    return problems

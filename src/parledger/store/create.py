@@ -1,0 +1,84 @@
+"""A new workspace: the bundled directive and registry, an empty ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from parledger.model.errors import UsageError
+from parledger.store.gitrepo import register_in_git
+from parledger.store.journal import header
+from parledger.store.workspace import REGISTRY_FILE, bundled_root, directive_files
+
+GITATTRIBUTES = """\
+# Ledgers are append-only, one entry a line: when two branches both
+# appended entries, keep both sides' lines instead of declaring a conflict.
+# 'parledger git-setup' (once per clone) replaces this with parledger's own
+# merge driver, which unions entries by id and refuses one id with two
+# contents. Run 'parledger validate' after a merge.
+ledger_*.yaml merge=union
+"""
+
+WORKSPACE_README = """\
+# parledger workspace
+
+This folder is a parledger workspace: `{directive}` (the directive as data),
+`agencies.yaml` (the agency registry) and `{ledger}` (the append-only ledger).
+Use it with `parledger --data-dir {folder} …` or `export PARLEDGER_DATA={folder}`.
+
+Keep it in git: `git init && git add -A && git commit -m "parledger workspace"`.
+Every `parledger record`/`assign` appends one line to `{ledger}`, so a
+reviewer's `git diff` shows one added line per fact (`parledger diff` says
+each as a sentence), and two branches merge without conflict
+(`.gitattributes` marks the ledger `merge=union`).
+
+In every clone, run `parledger git-setup` once: git then merges ledgers with
+parledger's driver (both branches' entries kept once each, by id; one id with
+two contents is a conflict) and `git diff` shows sentences. Git config is not
+versioned, so a fresh clone has only `merge=union` until then. A merge made
+where no driver runs (a git server) may leave conflict markers:
+`parledger resolve` turns them into the union of both sides. Run
+`parledger validate` after every merge.
+"""
+
+
+def init(target: Path, *, on_git: Callable[[str], None] | None = None) -> list[Path]:
+    """A new workspace in ``target``: the bundled directive and registry, an
+    empty ledger, .gitattributes and a README.  Refuses to overwrite.
+
+    When ``target`` is inside a git work tree, parledger's merge driver and
+    diff are registered there too (what ``parledger git-setup`` does), and
+    ``on_git`` is told so in one sentence; outside git nothing happens."""
+    source = bundled_root()
+    directive = directive_files(source)[0]
+    ledger_name = directive.name.replace("directive_", "ledger_", 1)
+    files = {
+        directive.name: directive.read_bytes(),
+        REGISTRY_FILE: (source / REGISTRY_FILE).read_bytes(),
+        ledger_name: header(directive.stem).encode(),
+        ".gitattributes": GITATTRIBUTES.encode(),
+        "README.md": WORKSPACE_README.format(
+            directive=directive.name, ledger=ledger_name, folder=target
+        ).encode(),
+    }
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder")
+    clashes = [name for name in files if (target / name).exists()] + [
+        p.name for p in directive_files(target) if p.name not in files
+    ]
+    if clashes:
+        raise UsageError(
+            f"{target} already holds {', '.join(sorted(set(clashes)))}; "
+            "parledger init never overwrites: choose an empty or new folder"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = target / name
+        with path.open("xb") as handle:  # "x": fail rather than overwrite
+            handle.write(content)
+        written.append(path)
+    message = register_in_git(target)
+    if message and on_git is not None:
+        on_git(message)
+    return written

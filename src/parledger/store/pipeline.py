@@ -1,0 +1,135 @@
+"""The one load pipeline: read → parse → validate → cross-check.
+
+Every file of a workspace is read and validated against the models, then
+against each other; every problem is collected, never only the first.  The
+fold (:mod:`parledger.rules.fold`) is the pipeline's last step, taken by the
+workspace when a command first asks for it.  :mod:`parledger.store.cached`
+runs this pipeline on a miss and keeps its outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from parledger.model.errors import Problem, ProblemsError
+from parledger.store import ledger, yamlio
+from parledger.store.checks import directive_problems, ledger_crossref_problems, registry_problems
+from parledger.store.workspace import Location, Workspace
+
+M = TypeVar("M")
+
+# pydantic's error types (for models and for dataclasses) → our codes.
+_PYDANTIC_CODES = {
+    "missing": "missing-field",
+    "missing_keyword_argument": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "unexpected_keyword_argument": "unknown-field",
+}
+
+
+def run(
+    location: Location,
+    ledger_bytes: bytes | None = None,
+    *,
+    read: tuple[ledger.LoadedLedger, list[Problem]] | None = None,
+) -> tuple[Workspace | None, list[Problem]]:
+    """Load both files, validate them against each other, return all problems.
+    ``ledger_bytes``: the ledger as already read, else it is read here;
+    ``read``: the ledger as already loaded (``ledger.load``'s result)."""
+    # Lazy: a warm status, and the cache's checks of appended entries,
+    # must not pay for importing pydantic.
+    from parledger.store import schema
+
+    problems: list[Problem] = []
+    registry_file = _load(location.registry_path, problems)
+    directive_file = _load(location.directive_path, problems)
+    registry = _model(schema.registry, registry_file, problems)
+    directive = _model(schema.directive, directive_file, problems)
+    if registry is not None and registry_file is not None:
+        problems += registry_problems(registry, registry_file)
+    if (
+        directive is not None
+        and directive_file is not None
+        and registry is not None
+        and registry_file is not None
+    ):
+        problems += directive_problems(directive, directive_file, registry)
+    journal, ledger_problems = read or ledger.load(location.ledger_path, ledger_bytes)
+    problems += ledger_problems
+    if directive is not None and registry is not None:
+        problems += ledger_crossref_problems(journal, directive, registry)
+    if problems or registry is None or directive is None:
+        return None, problems
+    workspace = Workspace(
+        location=location, directive=directive, registry=registry, entries=journal.entries
+    )
+    workspace.ledger_multiline = journal.multiline
+    return workspace, []
+
+
+def _load(path: Any, problems: list[Problem]) -> yamlio.Loaded | None:
+    try:
+        return yamlio.load(path)
+    except yamlio.YamlLoadError as exc:
+        problems.append(exc.problem)
+        return None
+
+
+def _model(
+    build: Callable[[Any], M], loaded: yamlio.Loaded | None, problems: list[Problem]
+) -> M | None:
+    if loaded is None:
+        return None
+    if loaded.data is None:
+        problems.append(Problem(str(loaded.path), 1, 1, "empty-file", "the file holds no data"))
+        return None
+    from parledger.store.schema import ValidationError  # lazy: pydantic, as above
+
+    try:
+        return build(loaded.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_schema_problem(loaded, error))
+        return None
+
+
+def _schema_problem(loaded: yamlio.Loaded, error: Any) -> Problem:
+    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    line, col = loaded.position(loc)
+    where = _dotted(loc)
+    code = _PYDANTIC_CODES.get(error["type"], "invalid-value")
+    if code == "unknown-field":
+        message = f"unknown field '{loc[-1]}' (not part of the format; check its spelling)"
+    elif code == "missing-field":
+        message = f"{where}: required field missing"
+    else:
+        message = f"{where}: {error['msg']}"
+    return Problem(str(loaded.path), line, col, code, message)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic adds the branch name (e.g. 'function-after[...]') to locations
+    # inside annotated types; a person only wants the field path.
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "document"
+
+
+def load(location: Location, ledger_bytes: bytes | None = None) -> Workspace:
+    """Read and validate every file in full, without the cache
+    (``ledger_bytes``: the ledger as already read); raise
+    :class:`ProblemsError` with every problem found."""
+    workspace, problems = run(location, ledger_bytes)
+    if problems or workspace is None:
+        raise ProblemsError(problems or [_no_workspace(location)])
+    return workspace
+
+
+def _no_workspace(location: Location) -> Problem:
+    return Problem(str(location.root), 1, 1, "unloadable", "the workspace could not be loaded")

@@ -1,0 +1,223 @@
+"""Read-only questions about a workspace, answered as plain records.
+
+Each function returns dicts of plain values (str, int, float, None, lists of
+those) in a stable order, so one answer can be rendered as a Rich table, or
+exported as JSON, CSV or Markdown with the same content.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Any
+
+from parledger.model.errors import UsageError
+from parledger.model.models import Index, Node, NodeKind
+from parledger.model.names import Resolver, closest, match_key
+from parledger.model.records import Record, plain
+from parledger.rules.outline import Obligation, Outline
+from parledger.store.workspace import Workspace
+
+
+def outline_of(workspace: Workspace) -> Outline:
+    return Outline(workspace.directive, workspace.registry)
+
+
+def parse_index(text: str) -> Index:
+    """'PAR INDEX', 'par-index', 'parindex', 'papi' … → the Index."""
+    wanted = match_key(text)
+    for index in Index:
+        if match_key(index.value) == wanted:
+            return index
+    choices = ", ".join(index.value for index in Index)
+    raise UsageError(f"unknown index '{text}'; choose one of: {choices}")
+
+
+def find_node(outline: Outline, node_id: str) -> Node:
+    """The outline node with this id, written as people write it."""
+    wanted = node_id.strip().upper().rstrip(".")
+    node = outline.node(wanted)
+    if node is not None:
+        return node
+    near = get_close_matches(wanted, list(outline.nodes), n=3, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(near)}?" if near else ""
+    raise UsageError(
+        f"no task '{node_id}' in the directive{hint} Run 'parledger tasks' for the list."
+    )
+
+
+# -- tasks ---------------------------------------------------------------
+
+
+def tasks(
+    workspace: Workspace,
+    *,
+    index: Index | None = None,
+    agency: str | None = None,
+    search: str | None = None,
+) -> list[Record]:
+    """One record per outline node that passes every filter, in document order.
+
+    Filtering by agency keeps only the items that agency owes: parts and
+    sections owe nothing themselves.
+    """
+    outline = outline_of(workspace)
+    owed = {ob.task for ob in outline.owed_by(agency)} if agency is not None else None
+    out: list[Record] = []
+    for node in workspace.directive.outline:
+        if index is not None and outline.index_of(node) is not index:
+            continue
+        if owed is not None and node.id not in owed:
+            continue
+        if search is not None and not outline.matches(node, search):
+            continue
+        out.append(task_record(outline, node))
+    return out
+
+
+def task_record(outline: Outline, node: Node) -> Record:
+    addressees, declared_in = outline.addressees(node) if node.kind is NodeKind.ITEM else ([], None)
+    index = outline.index_of(node)
+    return {
+        "id": node.id,
+        "parent": node.parent,
+        "kind": node.kind.value,
+        "label": node.label,
+        "index": index.value if index else None,
+        "dimension": [d.value for d in node.dimensions],
+        "title": outline.title(node),
+        "heading": node.heading,
+        "text": node.text,
+        "agencies": sorted(
+            {ob.agency for ob in outline.owing(node.id)}, key=_registry_key(outline)
+        ),
+        "addressees": [a.agency or f"group:{a.group}" for a in addressees],
+        "addressed_in": declared_in,
+        "named": [
+            {"paragraph": p.paragraph, "party": p.agency or f"group:{p.group}", "quote": p.quote}
+            for p in node.paragraph_addressees
+        ],
+        "lead": [agency_id for agency_id, _ in outline.leads(node)],
+        "leads": list(node.leads),
+        "refs": [link.number for link in node.footnotes],
+        "documents": outline.documents_of(node),
+        "targets": [plain(t) for t in node.targets],
+        "cadence": node.cadence.value if node.cadence else None,
+        "cadence_quote": node.cadence_quote,
+        "mode": node.mode.value,
+        "assumed": dict(node.assumed),
+    }
+
+
+def _registry_key(outline: Outline) -> Any:
+    order = {agency_id: i for i, agency_id in enumerate(outline.agencies)}
+    return lambda agency_id: order.get(agency_id, len(order))
+
+
+def task_detail(workspace: Workspace, node_id: str) -> Record:
+    """Everything about one node, with footnote texts and document details."""
+    outline = outline_of(workspace)
+    node = find_node(outline, node_id)
+    record = task_record(outline, node)
+    by_number = {r.number: r for r in workspace.directive.references}
+    documents = {d.id: d for d in workspace.directive.documents}
+    record["footnotes"] = [
+        {"number": link.number, "text": by_number[link.number].text}
+        for link in node.footnotes
+        if link.number in by_number
+    ]
+    record["document_details"] = [
+        plain(documents[doc]) | {"id": doc} for doc in record["documents"] if doc in documents
+    ]
+    record["owed_by"] = [obligation_record(outline, ob) for ob in outline.owing(node.id)]
+    record["children"] = [n.id for n in workspace.directive.outline if n.parent == node.id]
+    return record
+
+
+# -- who owes what --------------------------------------------------------
+
+
+def obligation_record(outline: Outline, ob: Obligation) -> Record:
+    agency = outline.agencies.get(ob.agency)
+    return {
+        "task": ob.task,
+        "agency": ob.agency,
+        "agency_name": agency.name if agency else ob.agency,
+        "lead": ob.is_lead,
+        "roles": [outline.describe(role) for role in ob.roles],
+    }
+
+
+# -- the registry and the documents --------------------------------------
+
+
+def agencies(workspace: Workspace, *, kind: str | None = None) -> list[Record]:
+    """The registry, in file order, with how many items each agency owes."""
+    outline = outline_of(workspace)
+    owed: dict[str, int] = {}
+    leads: dict[str, int] = {}
+    for ob in outline.obligations():
+        owed[ob.agency] = owed.get(ob.agency, 0) + 1
+        leads[ob.agency] = leads.get(ob.agency, 0) + int(ob.is_lead)
+    return [
+        {
+            "id": agency.id,
+            "name": agency.name,
+            "kind": agency.kind.value,
+            "short": list(agency.short),
+            "groups": list(agency.groups),
+            "tasks": owed.get(agency.id, 0),
+            "leads": leads.get(agency.id, 0),
+            "assumed": dict(agency.assumed),
+        }
+        for agency in workspace.registry.agencies
+        if kind is None or agency.kind.value == kind
+    ]
+
+
+def groups(workspace: Workspace) -> list[Record]:
+    outline = outline_of(workspace)
+    return [
+        {
+            "id": group.id,
+            "name": group.name,
+            "members": outline.members(group.id),
+            "represented_by": group.represented_by,
+            "assumed": dict(group.assumed),
+        }
+        for group in workspace.registry.groups
+    ]
+
+
+def documents(workspace: Workspace, *, document: str | None = None) -> list[Record]:
+    """Cited documents with the tasks that rest on each, in file order."""
+    outline = outline_of(workspace)
+    footnotes: dict[str, list[int]] = {}
+    for reference in workspace.directive.references:
+        for doc_id in reference.documents:
+            footnotes.setdefault(doc_id, []).append(reference.number)
+    selected = workspace.directive.documents
+    if document is not None:
+        wanted = match_key(document)
+        selected = [d for d in selected if match_key(d.id) == wanted]
+        if not selected:
+            near = closest(document, [d.id for d in workspace.directive.documents])
+            hint = f"; did you mean: {', '.join(near)}?" if near else ""
+            raise UsageError(f"no document '{document}' is cited by the directive{hint}")
+    return [
+        {
+            "id": doc.id,
+            "type": doc.type,
+            "date": doc.date.isoformat() if doc.date else None,
+            "issuer": doc.issuer,
+            "issuer_as_printed": doc.issuer_as_printed,
+            "title": doc.title,
+            "system": doc.system,
+            "footnotes": footnotes.get(doc.id, []),
+            "tasks": outline.tasks_citing(doc.id),
+        }
+        for doc in selected
+    ]
+
+
+def resolver(workspace: Workspace) -> Resolver:
+    return Resolver(workspace.registry)

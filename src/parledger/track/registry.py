@@ -1,0 +1,63 @@
+"""Edits to the agency registry, made in place through the round-trip loader.
+
+The registry is a hand-kept file with comments and a reviewed layout; an
+edit by command must change only the lines it is about, so a reviewer's
+`git diff` shows exactly the new alias and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parledger.model.errors import DataError, UsageError
+from parledger.model.names import match_key
+from parledger.store import yamlio
+from parledger.store.workspace import Workspace
+from parledger.track.inputs import clean_text
+
+# Where a new key goes in an agency mapping: after the first of these present.
+_ALIAS_AFTER = ("short", "name", "id")
+
+
+def add_alias(workspace: Workspace, agency_id: str, alias: str) -> str:
+    """Add ``alias`` to an agency; refuse one that already names an entry."""
+    location = workspace.location
+    if location.bundled:
+        raise UsageError(
+            "the bundled workspace is read-only; create your own with "
+            "'parledger init DIR', then use --data-dir DIR"
+        )
+    name = clean_text(alias, "the alias", required=True) or ""
+    if "\n" in name:
+        raise UsageError("an alias is one line")
+    key = match_key(name)
+    if not key:
+        raise UsageError(f"the alias '{name}' has no letters or digits")
+    entries: list[tuple[str, str, list[str]]] = [
+        (a.id, a.name, [a.id, a.name, *a.short, *a.aliases]) for a in workspace.registry.agencies
+    ] + [(g.id, g.name, [g.id, g.name, *g.aliases]) for g in workspace.registry.groups]
+    for entry_id, entry_name, names in entries:
+        if any(match_key(existing) == key for existing in names):
+            clash = "" if entry_id == agency_id else "; an alias must name one entry"
+            raise UsageError(f"'{name}' already names {entry_name} ({entry_id}){clash}")
+
+    def change(document: Any) -> None:
+        for agency in document["agencies"]:
+            if agency.get("id") == agency_id:
+                if "aliases" in agency:
+                    agency["aliases"].append(name)
+                else:
+                    after = next(k for k in _ALIAS_AFTER if k in agency)
+                    position = list(agency).index(after) + 1
+                    agency.insert(position, "aliases", [name])
+                return
+        raise UsageError(f"no agency '{agency_id}' in {location.registry_path}")
+
+    try:
+        yamlio.edit(location.registry_path, change)
+    except yamlio.ChangedOnDisk:
+        raise DataError(
+            f"{location.registry_path} changed on disk while the alias was being added; "
+            "nothing was written: run the command again"
+        ) from None
+    return name

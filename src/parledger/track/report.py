@@ -1,0 +1,81 @@
+"""The roll-up an office pastes into its periodic report.
+
+Per index (PAR INDEX, SIPAS, PAPI) and per PAPI dimension: how many items,
+how many (item, agency) obligations, how many done, overdue, and the share
+done; the baseline ranks the directive quotes; and, for continuous tasks,
+which agencies sent no report in the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parledger.model.models import Dimension, Index
+from parledger.model.records import Record, plain
+from parledger.store.workspace import Workspace
+from parledger.track.status import Category, Scope, completion, rows
+
+_COUNTS = [c.value for c in Category]
+
+
+def _rollup(section: str, key: str, selected: list[Record]) -> Record:
+    counts: Record = {
+        "section": section,
+        "key": key,
+        "tasks": len({row["task"] for row in selected}),
+        "obligations": len(selected),
+        **{name: 0 for name in _COUNTS},
+        "done": 0,
+        "stale": sum(1 for row in selected if row["stale"]),
+    }
+    for row in selected:
+        counts[row["category"]] += 1
+    counts["done"] = counts[Category.DONE_ON_TIME.value] + counts[Category.DONE_LATE.value]
+    counts["completion"] = completion({**counts, "tasks": counts["obligations"]})
+    return counts
+
+
+def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -> Record:
+    """The whole report as one record: period, baseline, roll-ups, missing reports."""
+    window = scope.window(today)
+    selected = rows(workspace, scope, today=today)
+    meta = workspace.directive.metadata
+    by_index = [
+        _rollup("index", index.value, [r for r in selected if r["index"] == index.value])
+        for index in Index
+        if scope.index in (None, index)
+    ]
+    by_dimension = [
+        _rollup("dimension", dim.value, [r for r in selected if dim.value in r["dimension"]])
+        for dim in Dimension
+        if scope.index in (None, Index.PAPI) and scope.dimension in (None, dim)
+    ]
+    return {
+        "directive": {
+            "id": workspace.directive.id,
+            "number": meta.number_as_printed,
+            "subject": meta.subject,
+        },
+        "period": {
+            "label": window.label,
+            "kind": window.kind,
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            "due": window.due.isoformat(),
+        },
+        "as_of": scope.cutoff(today).isoformat(),
+        "baseline": [plain(b) for b in meta.baseline],
+        "rollups": [*by_index, *by_dimension],
+        "total": _rollup("total", "all", selected),
+        "stale": [
+            {
+                "task": r["task"],
+                "agency": r["agency"],
+                "name": r["name"],
+                "title": r["title"],
+                "last_update": r["last_update"],
+            }
+            for r in selected
+            if r["stale"]
+        ],
+    }

@@ -1,0 +1,324 @@
+"""Where each task stands: the directive's obligations replayed with the ledger.
+
+Who owes what starts from the directive (its addressees and leads need no
+entry), then ledger assignments and unassignments are applied in the order
+the facts happened.  Each (task, agency) pair takes its status from its
+latest progress entry, and the category that Vietnamese offices' tracking
+systems use:
+
+- Hoàn thành đúng hạn — done on or before the due date, or done with no due
+  date set;
+- Hoàn thành quá hạn — done after the due date;
+- Đang thực hiện trong hạn — work reported (in progress, blocked, or a
+  percent above 0) and the due date, if any, not passed;
+- Quá hạn — not done and the due date passed;
+- Chưa thực hiện — nothing reported yet, due date not passed.
+
+The directive sets no deadlines; a due date comes only from an ``assign``
+entry.  Continuous tasks (thường xuyên) without one are never overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from parledger.model.models import (
+    Cadence,
+    Dimension,
+    Index,
+    Role,
+    Status,
+)
+from parledger.model.periods import Period, quarter_of
+from parledger.model.records import Record
+from parledger.rules.fold import PRESENT, TARGET, VALUE, Pair
+from parledger.rules.outline import DirectiveRole, DirectiveRoleKind, Outline
+from parledger.store.workspace import Workspace
+
+
+class Category(StrEnum):
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    IN_PROGRESS = "in_progress"
+    OVERDUE = "overdue"
+    NOT_STARTED = "not_started"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass
+class TaskState:
+    """One agency's standing on one task."""
+
+    task: str
+    agency: str
+    directive_roles: tuple[DirectiveRole, ...] = ()  # from the directive's wording
+    ledger_role: Role | None = None  # from the latest assign entry
+    assigned_in: str | None = None  # id of that assign entry
+    due: dt.date | None = None
+    continuous: bool = False
+    status: Status = Status.NOT_STARTED
+    percent: int | None = None
+    value: float | None = None
+    target: str | None = None
+    last_update: dt.date | None = None
+    evidence: list[str] = field(default_factory=list)
+    entry: str | None = None  # id of the progress entry the status comes from
+    category: Category = Category.NOT_STARTED
+    stale: bool = False  # continuous, and no report in the period
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a status or report asks about: which day, which period, which tasks."""
+
+    as_of: dt.date | None = None
+    period: Period | None = None
+    index: Index | None = None
+    dimension: Dimension | None = None
+    category: Category | None = None
+
+    def cutoff(self, today: dt.date | None = None) -> dt.date:
+        """The day deadlines are judged on: --as-of, else the period's cut-off, else today."""
+        if self.as_of is not None:
+            return self.as_of
+        if self.period is not None:
+            return self.period.end
+        return today or dt.date.today()
+
+    def window(self, today: dt.date | None = None) -> Period:
+        """The period a continuous task must have a report in."""
+        return self.period or quarter_of(self.cutoff(today))
+
+
+def states(
+    workspace: Workspace,
+    *,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+    scope: Scope | None = None,
+    agency: str | None = None,
+) -> list[TaskState]:
+    """Every owed (task, agency) pair, in outline then registry order; only
+    ``agency``'s when given (a province has thousands of pairs, and the
+    common question is about one agency)."""
+    outline = Outline(workspace.directive, workspace.registry)
+    scope = scope or Scope(as_of=as_of)
+    cutoff = scope.cutoff(today)
+    window = scope.window(today)
+    folded = workspace.fold(cutoff)
+    # A report counts for the period if it falls inside it: the latest report
+    # up to the period's end must not be older than the period's start.
+    reports = folded if window.end >= cutoff else workspace.fold(window.end)
+    start = window.start.toordinal()
+
+    def continuous(task: str) -> bool:
+        node = outline.nodes.get(task)
+        return node is not None and node.cadence is Cadence.CONTINUOUS
+
+    owed: dict[Pair, TaskState] = {}
+    for ob in outline.obligations():
+        if agency is not None and ob.agency != agency:
+            continue
+        owed[(ob.task, ob.agency)] = TaskState(
+            task=ob.task, agency=ob.agency, directive_roles=ob.roles, continuous=continuous(ob.task)
+        )
+    for pair, (_, _, present, dropped, role, due, entry_id) in folded.assignments.items():
+        if agency is not None and pair[1] != agency:
+            continue
+        if not present:
+            owed.pop(pair, None)
+            continue
+        state = owed.get(pair) if not dropped else None
+        if state is None:
+            state = owed[pair] = TaskState(
+                task=pair[0], agency=pair[1], continuous=continuous(pair[0])
+            )
+        state.ledger_role = Role(role) if role else None
+        state.assigned_in = entry_id
+        state.due = dt.date.fromordinal(due) if due else None
+    for pair, state in owed.items():
+        progress = folded.progress.get(pair)
+        if progress is not None:
+            day, _, status, percent, evidence, entry_id = progress
+            state.status = Status(status)
+            state.percent = percent
+            state.last_update = dt.date.fromordinal(day)
+            state.evidence = list(evidence)
+            state.entry = entry_id
+        value = folded.values.get(pair)
+        if value is not None:
+            state.value, state.target = value[VALUE], value[TARGET]
+        state.category = categorise(state, cutoff)
+        last_report = reports.progress.get(pair)
+        reported = last_report is not None and last_report[0] >= start
+        state.stale = (
+            state.continuous and state.status is not Status.NOT_APPLICABLE and not reported
+        )
+    order = _order(outline)
+    return sorted(owed.values(), key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
+
+
+def categorise(state: TaskState, today: dt.date) -> Category:
+    if state.status is Status.NOT_APPLICABLE:
+        return Category.NOT_APPLICABLE
+    if state.status is Status.DONE:
+        late = (
+            state.due is not None
+            and state.last_update is not None
+            and state.last_update > state.due
+        )
+        return Category.DONE_LATE if late else Category.DONE_ON_TIME
+    if state.due is not None and today > state.due:
+        return Category.OVERDUE
+    started = state.status in (Status.IN_PROGRESS, Status.BLOCKED) or bool(state.percent)
+    return Category.IN_PROGRESS if started else Category.NOT_STARTED
+
+
+def _order(outline: Outline) -> tuple[dict[str, int], dict[str, int]]:
+    tasks = {node.id: i for i, node in enumerate(outline.directive.outline)}
+    agencies = {agency_id: i for i, agency_id in enumerate(outline.agencies)}
+    return tasks, agencies
+
+
+def owes(workspace: Workspace, task: str, agency: str, *, today: dt.date | None = None) -> bool:
+    """Whether the agency owes the task today, directive and ledger together.
+
+    The same answer as looking for the pair in :func:`states`, for one pair:
+    a command that writes one entry should not work out every task's state.
+    """
+    assignment = workspace.fold(today or dt.date.today()).assignments.get((task, agency))
+    if assignment is not None:
+        return assignment[PRESENT]  # the last assignment or release decides
+    outline = Outline(workspace.directive, workspace.registry)
+    node = outline.nodes.get(task)
+    return node is not None and any(ob.agency == agency for ob in outline.obligations_of(node))
+
+
+# -- records for tables and exports ----------------------------------------
+
+
+def _roles(outline: Outline, state: TaskState) -> list[str]:
+    roles = [outline.describe(role) for role in state.directive_roles]
+    if state.ledger_role is not None:
+        roles.append(f"assigned: {state.ledger_role.value}")
+    return roles
+
+
+def _main_role(state: TaskState) -> str:
+    """One word for a narrow table: the strongest reason the agency owes it."""
+    kinds = {role.kind for role in state.directive_roles}
+    if DirectiveRoleKind.LEAD in kinds or state.ledger_role is Role.LEAD:
+        return "lead"
+    if state.ledger_role is not None:
+        return state.ledger_role.value
+    if DirectiveRoleKind.NAMED in kinds:
+        return "named"
+    if any(role.group for role in state.directive_roles):
+        return "group"
+    return "addressee"
+
+
+def rows(
+    workspace: Workspace,
+    scope: Scope | None = None,
+    *,
+    agency: str | None = None,
+    today: dt.date | None = None,
+) -> list[Record]:
+    """One record per owed (task, agency) pair in the scope, outline then registry order."""
+    scope = scope or Scope()
+    outline = Outline(workspace.directive, workspace.registry)
+    out: list[Record] = []
+    for state in states(workspace, scope=scope, today=today, agency=agency):
+        if scope.category is not None and state.category is not scope.category:
+            continue
+        node = outline.nodes[state.task]
+        node_index = outline.index_of(node)
+        if scope.index is not None and node_index is not scope.index:
+            continue
+        if scope.dimension is not None and scope.dimension not in node.dimensions:
+            continue
+        known = outline.agencies.get(state.agency)
+        role = _main_role(state)
+        out.append(
+            {
+                "task": state.task,
+                "agency": state.agency,
+                "name": known.name if known else state.agency,
+                "index": node_index.value if node_index else None,
+                "dimension": [d.value for d in node.dimensions],
+                "title": outline.title(node),
+                "role": role,
+                "roles": _roles(outline, state),
+                "lead": role == "lead",
+                "cadence": node.cadence.value if node.cadence else None,
+                "due": state.due.isoformat() if state.due else None,
+                "status": state.status.value,
+                "percent": state.percent,
+                "value": state.value,
+                "target": state.target,
+                "category": state.category.value,
+                "stale": state.stale,
+                "last_update": state.last_update.isoformat() if state.last_update else None,
+                "evidence": state.evidence,
+                "entry": state.entry,
+            }
+        )
+    return out
+
+
+# How the overview groups agencies, in this order.
+KIND_GROUPS = {
+    "department": "departments",
+    "district": "districts",
+    "commune": "communes",
+}
+OTHER_GROUP = "other bodies"
+
+
+def overview_rows(
+    workspace: Workspace, scope: Scope | None = None, *, today: dt.date | None = None
+) -> list[Record]:
+    """One row per agency owing anything in the scope: counts per category, the
+    share done, the last update; departments, then districts, then the rest."""
+    outline = Outline(workspace.directive, workspace.registry)
+    out: dict[str, Record] = {}
+    for row in rows(workspace, scope, today=today):
+        known = outline.agencies.get(row["agency"])
+        kind = known.kind.value if known else ""
+        summary = out.setdefault(
+            row["agency"],
+            {
+                "agency": row["agency"],
+                "name": row["name"],
+                "short": known.short[0] if known and known.short else None,
+                "kind": kind,
+                "group": KIND_GROUPS.get(kind, OTHER_GROUP),
+                "tasks": 0,
+                **{category.value: 0 for category in Category},
+                "stale": 0,
+                "completion": None,
+                "last_update": None,
+            },
+        )
+        summary["tasks"] += 1
+        summary[row["category"]] += 1
+        summary["stale"] += int(row["stale"])
+        if row["last_update"] is not None:
+            summary["last_update"] = max(summary["last_update"] or "", row["last_update"])
+    for summary in out.values():
+        summary["completion"] = completion(summary)
+    groups = [*KIND_GROUPS.values(), OTHER_GROUP]
+    order = {agency_id: i for i, agency_id in enumerate(outline.agencies)}
+    return sorted(
+        out.values(), key=lambda r: (groups.index(r["group"]), order.get(r["agency"], len(order)))
+    )
+
+
+def completion(counts: Record) -> int | None:
+    """Done (on time or late) as a share of what applies, in whole percent."""
+    applicable = counts["tasks"] - counts.get(Category.NOT_APPLICABLE.value, 0)
+    done = counts.get(Category.DONE_ON_TIME.value, 0) + counts.get(Category.DONE_LATE.value, 0)
+    return round(100 * done / applicable) if applicable else None
