@@ -269,7 +269,10 @@ class ViewName(StrEnum):
 def export(
     ctx: typer.Context,
     fmt: Format = typer.Option(
-        Format.CSV, "--format", "-f", help="csv, json, jsonl, md or xlsx (one sheet per view)."
+        Format.CSV,
+        "--format",
+        "-f",
+        help="csv, json, jsonl, md or xlsx (--view all: a sheet per view).",
     ),
     view: ViewName = typer.Option(
         ViewName.STATUS,
@@ -296,9 +299,10 @@ def export(
     """Export the state for other systems: the same workspace gives the same bytes.
 
     CSV keeps English keys as headers unless --lang vi; Markdown and Excel use words
-    people read. xlsx writes every view as its own sheet, with a frozen header row
-    and dates as dates. Typical cron line:
-    parledger export --format xlsx -o /srv/reports/parledger.xlsx --quiet --fail-on overdue
+    people read. xlsx writes the chosen view as one sheet (--view all: every view,
+    a sheet each), with a frozen header row and dates as dates. Typical cron line:
+    parledger export --format xlsx --view all -o /srv/reports/parledger.xlsx --quiet
+    --fail-on overdue
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import export as files

@@ -89,7 +89,8 @@ def locate(
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Location:
-    """Find the workspace the way DESIGN.md says; never guesses silently."""
+    """Find the workspace: --data-dir, $PARLEDGER_DATA, ./data, the bundled copy (the
+    README's "The workspace"); never guesses silently."""
     environ = os.environ if environ is None else environ
     if data_dir is not None:
         return _explicit(data_dir, Source.OPTION)
