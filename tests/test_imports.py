@@ -47,6 +47,8 @@ def test_a_cached_status_reads_no_yaml() -> None:
     loaded = _loaded("status", "--agency", "SNV")
     assert "ruamel.yaml" not in loaded
     assert "parledger.store.schema" not in loaded  # no validation: nothing new to read
+    # nor the modules of the full pipeline (about 40 ms of imports)
+    assert not {"parledger.store.pipeline", "parledger.store.yamlio"} & loaded
     assert "openpyxl" not in loaded
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parledger.store import cached, pipeline
+from parledger.store import cached
 from parledger.store.workspace import Location, Workspace
 
 
@@ -12,4 +12,10 @@ def load(location: Location, *, use_cache: bool = True) -> Workspace:
     Through the cache when it is on (see :mod:`parledger.store.cache`): a
     workspace whose bytes were validated before is not validated again.
     """
-    return cached.load(location) if use_cache else pipeline.load(location)
+    if use_cache:
+        return cached.load(location)
+    # Lazy: the pipeline reads YAML and validates with pydantic; a warm run
+    # through the cache needs neither (cached imports it only on a miss).
+    from parledger.store import pipeline
+
+    return pipeline.load(location)
