@@ -99,11 +99,24 @@ def _refuse(error: int) -> object:
     return refuse
 
 
+def _refuse_writes(error: int) -> object:
+    # A read-only file system opens files for reading (the load does so
+    # through os.open too, with O_NONBLOCK) and refuses only writes.
+    real = os.open
+
+    def refuse(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(error, os.strerror(error))
+        return real(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    return refuse
+
+
 def test_a_read_only_file_system_refuses_the_append(
     cli: Invoke, ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _snapshot(ws)
-    monkeypatch.setattr(journal.os, "open", _refuse(errno.EROFS))
+    monkeypatch.setattr(journal.os, "open", _refuse_writes(errno.EROFS))
     result = cli(*RECORD)
     assert result.exit_code == 1
     assert result.stderr.strip() == (

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from parledger.model.errors import ParledgerError, ProblemsError, UsageError
+from parledger.model.text import shown
 from parledger.present import export
 from parledger.present.export import Format
 
@@ -59,7 +60,9 @@ def fail(exc: ParledgerError, code: int | None = None) -> NoReturn:
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    # A message may quote what the user typed, or a file: shown escaped, so
+    # that it neither breaks the line nor sends the terminal a command.
+    return shown(" ".join(message.split()))
 
 
 ONE_SHOT = False

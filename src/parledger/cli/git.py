@@ -102,11 +102,11 @@ def resolve(
     Refused, the file unchanged, when the conflict is anything but entries both
     sides appended."""
     # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.store import merge
+    from parledger.store import journal, merge
     from parledger.store.files import write_atomic
 
     path = file if file is not None else _workspace_folder(ctx).ledger_path
-    done = merge.resolve_conflicted(path.read_bytes())
+    done = merge.resolve_conflicted(journal.read_plain(path))  # never a FIFO, nor 2 GB
     if not done.conflicts:
         emit(f"{path} has no conflict markers; nothing to resolve\n")
         return
@@ -160,7 +160,10 @@ def diff(
 
 
 def _working(path: Path) -> bytes:
-    return path.read_bytes() if path.exists() else b""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import journal
+
+    return journal.read_plain(path) if path.exists() else b""  # never a FIFO, nor 2 GB
 
 
 def diff_text(

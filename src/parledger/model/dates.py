@@ -8,8 +8,9 @@ import re
 from parledger.model.errors import UsageError
 
 # Vietnamese offices write day/month/year ("15/6/2024"); scripts write ISO.
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# ASCII digits only: int() would read Arabic-Indic or fullwidth ones too.
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
 
 # A date outside these years is a slip (2204 for 2024), not a plan.
 EARLIEST = dt.date(2000, 1, 1)

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from parledger.model.dates import EARLIEST, LATEST, parse_date
 from parledger.model.errors import UsageError
+from parledger.model.text import unsafe_character
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:&[A-Za-zĐđ0-9]+)*"
-_STATE = re.compile(rf"^\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+$")
-_PARTY = re.compile(rf"^\d+-{_CODE}/{_CODE}(?:-{_CODE})*$")
+# Digits are ASCII (re.ASCII): a fullwidth or Arabic-Indic number is no
+# document number an office wrote.
+_STATE = re.compile(rf"^\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+$", re.ASCII)
+_PARTY = re.compile(rf"^\d+-{_CODE}/{_CODE}(?:-{_CODE})*$", re.ASCII)
 _CITATION = re.compile(r"^(?:[Ss]ố\s+)?(?P<number>\S+)(?:\s+ngày\s+(?P<date>\S+))?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -47,6 +50,12 @@ def normalise_evidence(text: str) -> str:
     tidy = " ".join(unicodedata.normalize("NFC", text).split())
     if not tidy:
         raise UsageError("--evidence is empty; give a document number or a URL")
+    unsafe = unsafe_character(tidy)
+    if unsafe is not None:
+        raise UsageError(
+            f"evidence contains control characters ({unsafe}); "
+            "give the document number or URL as plain text"
+        )
     if _URL.match(tidy):
         return tidy
     citation = _CITATION.match(tidy)
@@ -65,7 +74,8 @@ def normalise_evidence(text: str) -> str:
 # matched in one step: a large ledger holds a hundred thousand of them.
 _AS_WRITTEN = re.compile(
     rf"(?:\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+|\d+-{_CODE}/{_CODE}(?:-{_CODE})*)"
-    r"(?: ngày (\d{1,2})/(\d{1,2})/(\d{4}))?"
+    r"(?: ngày (\d{1,2})/(\d{1,2})/(\d{4}))?",
+    re.ASCII,
 )
 
 
@@ -74,7 +84,7 @@ _AS_WRITTEN = re.compile(
 _SURELY_GOOD = re.compile(
     rf"^(?:\d+(?:/\d{{4}})?/{_CODE}(?:-{_CODE})+|\d+-{_CODE}/{_CODE}(?:-{_CODE})*)"
     r"(?: ngày (?:0?[1-9]|1\d|2[0-8])/(?:0?[1-9]|1[0-2])/(?:20\d\d|2100))?$",
-    re.MULTILINE,
+    re.MULTILINE | re.ASCII,
 )
 
 

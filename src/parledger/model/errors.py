@@ -7,17 +7,9 @@ error boundary in ``parledger.cli`` turns it into one line on stderr.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# Line breaks and other control characters, which a message may quote from
-# a file ("entry e-\nfoo: unknown field …"): shown escaped, so a problem
-# stays on its one line and a terminal prints what it says.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _escaped(text: str) -> str:
-    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+from parledger.model.text import shown
 
 
 class ParledgerError(Exception):
@@ -43,8 +35,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{_escaped(self.path)}:{self.line}:{self.col}"
-        return f"{where}: {self.code}: {_escaped(self.message)}"
+        # A message may quote a file ("entry e-\nfoo: unknown field …"): its
+        # control characters are shown escaped, so a problem stays on its one
+        # line and a terminal prints what it says.
+        where = f"{shown(self.path)}:{self.line}:{self.col}"
+        return f"{where}: {self.code}: {shown(self.message)}"
 
 
 class ProblemsError(DataError):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast, dataclass_transform
@@ -39,6 +40,7 @@ from parledger.model.enums import (
     Role,
     Status,
 )
+from parledger.model.text import unsafe_character
 
 __all__ = [
     "AgencyKind", "Cadence", "Dimension", "EntryKind", "Index", "Mode", "NodeKind",
@@ -171,11 +173,35 @@ def _short(value: str | None, what: str) -> None:
         raise ValueError(f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
 
 
+def _plain_text(value: str | None, what: str, *, lines: bool = False) -> None:
+    # Control, bidirectional and broken characters (parledger.model.text):
+    # a ledger holding them could repaint the terminal of whoever reads it.
+    if value is not None:
+        unsafe = unsafe_character(value, lines=lines)
+        if unsafe is not None:
+            raise ValueError(
+                f"{what} contains control characters ({unsafe}); only plain text is allowed"
+            )
+
+
 def _said(reason: str) -> None:
     # The ledger's rule: every release and every correction says why.
     if not reason.strip():
         raise ValueError("the reason is empty: say why")
     _short(reason, "the reason")
+    if not reason.isprintable():
+        _plain_text(reason, "the reason", lines=True)
+
+
+def _finite(value: float | None) -> None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"value {value} is not a finite number")
+
+
+def _plain_evidence(evidence: list[str] | None) -> None:
+    for item in evidence or ():
+        if not item.isprintable():
+            _plain_text(item, "evidence", lines=False)
 
 
 def _one_party(agency: str | None, group: str | None) -> None:
@@ -465,12 +491,18 @@ class _Entry:
             and AGENCY_ID.fullmatch(self.agency or self.group or "")
             and len(self.by) <= MAX_TEXT
             and (self.note is None or len(self.note) <= MAX_TEXT)
+            # str.isprintable is C-fast and false for every character
+            # _plain_text refuses (and for a few it allows: a line break).
+            and self.by.isprintable()
+            and (self.note is None or self.note.isprintable())
         ):
             _pattern(self.id, ENTRY_ID, "entry id")
             _pattern(self.task, NODE_ID, "task id")
             _one_party(self.agency, self.group)
             _short(self.note, "the note")
             _short(self.by, "'by'")
+            _plain_text(self.by, "'by'")
+            _plain_text(self.note, "the note", lines=True)
 
 
 @model
@@ -510,6 +542,8 @@ class ProgressEntry(_Entry):
     def __post_init__(self) -> None:
         _Entry.__post_init__(self)
         _check_progress(self.status, self.percent, self.target)
+        _finite(self.value)
+        _plain_evidence(self.evidence)
         if self.value is not None and self.target is None:
             raise ValueError("a value needs the target it counts towards")
 
@@ -543,6 +577,8 @@ class CorrectionEntry(_Entry):
         _pattern(self.supersedes, ENTRY_ID, "entry id")
         _said(self.reason)
         _check_progress(self.status, self.percent, self.target)
+        _finite(self.value)
+        _plain_evidence(self.evidence)
 
 
 Entry = AssignEntry | UnassignEntry | ProgressEntry | CorrectionEntry

@@ -69,6 +69,23 @@ def match_key(text: str) -> str:
     return "".join(_LETTER_MAP.get(ch, ch) for ch in folded if ch.isalnum())
 
 
+def foreign_letter(name: str) -> str | None:
+    """The first character of ``name`` that is a letter of another script
+    than Latin, or a digit other than 0–9, described; None when there is none.
+
+    The registry's names are Vietnamese, written in Latin letters: a Cyrillic
+    'Ѕ' or 'о' looks the same and folds differently, so an alias holding one
+    would make a typed name resolve to another agency than the one it seems
+    to name."""
+    for character in name:
+        category = unicodedata.category(character)
+        if category == "Nd" and not character.isascii():
+            return f"'{character}' (U+{ord(character):04X} {unicodedata.name(character, '')})"
+        if category.startswith("L") and not unicodedata.name(character, "").startswith("LATIN"):
+            return f"'{character}' (U+{ord(character):04X} {unicodedata.name(character, '')})"
+    return None
+
+
 def closest(query: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` of ``choices`` nearest to ``query``, best first.
 

@@ -48,7 +48,7 @@ def _quarter(year: int, number: int) -> Period:
     )
 
 
-_FORM = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H1|6M|Y))?$", re.IGNORECASE)
+_FORM = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H1|6M|Y))?$", re.IGNORECASE | re.ASCII)
 
 
 def parse_period(text: str) -> Period:

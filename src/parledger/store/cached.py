@@ -213,7 +213,7 @@ def _structure(location: Location, item: _Item, started: int) -> Files | None:
         if _trusted(stamp, stored, item.made_at):
             files.append((stored, sha))
             continue
-        if _sha(path.read_bytes()) != sha:
+        if _sha(journal.read_plain(path)) != sha:
             return None
         files.append((_settled(stamp, started), sha))
     return files[0], files[1]
@@ -235,11 +235,14 @@ def _full(location: Location, name: str, started: int) -> Workspace:
     # they change in between, the item names older bytes than it holds and
     # the next run reads them again, never the reverse.
     files = (_file(location.directive_path, started), _file(location.registry_path, started))
-    stamp, data = _read(location.ledger_path)
     # Lazy: the full pipeline reads YAML and validates with pydantic; a warm
     # run, or one that folds in a few appended lines, needs neither.
     from parledger.store import pipeline
 
+    try:
+        stamp, data = _read(location.ledger_path)
+    except journal.RefusedFile:  # a FIFO, a device, a 2 GB file: reported
+        return pipeline.load(location)  # with the other files' problems
     workspace = pipeline.load(location, data)
     item = _Item(
         made_at=started,
@@ -270,7 +273,7 @@ def _kept_validator() -> bytes:
 def _file(path: Path, started: int) -> tuple[Stamp | None, str]:
     try:
         stamp = _stamp(os.stat(path))
-        return _settled(stamp, started), _sha(path.read_bytes())
+        return _settled(stamp, started), _sha(journal.read_plain(path))
     except OSError:
         return None, ""  # the full load reports it
 
@@ -374,8 +377,8 @@ def _checked(path: Path, item: _Item) -> _Checked:
             if whole is not None:
                 whole.update(tail)
             return _Checked(stamp, tail, found, whole)
-    except FileNotFoundError:
-        raise _Stale from None
+    except (FileNotFoundError, journal.RefusedFile):
+        raise _Stale from None  # the full read reports what the file is
 
 
 def _validated_tail(location: Location, opened: _Opened, checked: _Checked) -> list[Entry]:

@@ -16,16 +16,19 @@ from parledger.model.dates import EARLIEST, LATEST
 from parledger.model.docref import evidence_problems
 from parledger.model.errors import Problem
 from parledger.model.models import (
+    Agency,
     CorrectionEntry,
     Directive,
     Entry,
     EntryKind,
+    Group,
     Node,
     NodeKind,
     ProgressEntry,
     Registry,
 )
-from parledger.model.names import match_key
+from parledger.model.names import foreign_letter, match_key
+from parledger.model.text import unsafe_character
 from parledger.rules.fold import in_cycle
 from parledger.rules.outline import Outline
 from parledger.store import ledger, yamlio
@@ -79,7 +82,58 @@ def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem
                 f"{agency.id}: parent '{agency.parent}' is not in the registry",
             )
     _name_clashes(report, registry)
+    _look_alikes(report, registry)
     return report.problems
+
+
+def text_problems(loaded: yamlio.Loaded) -> list[Problem]:
+    """Values of a YAML file holding control, bidirectional or broken
+    characters (parledger.model.text), each at its place: the reader keeps
+    them as written, and the file is refused here."""
+    report = _Reporter(loaded)
+
+    def visit(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            if not value.isprintable():
+                unsafe = unsafe_character(value, lines=True)
+                if unsafe is not None:
+                    report.add(
+                        path,
+                        "control-character",
+                        f"a value contains control characters ({unsafe}): remove them "
+                        "(they can change what a terminal shows)",
+                    )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*path, index))
+
+    visit(loaded.data, ())
+    return report.problems
+
+
+def _look_alikes(report: _Reporter, registry: Registry) -> None:
+    """Names holding a letter of another script (or a bidirectional control,
+    which the YAML reader refuses already): they resolve unlike they read."""
+    entries: list[tuple[str, int, Agency | Group]] = [
+        ("agencies", index, agency) for index, agency in enumerate(registry.agencies)
+    ] + [("groups", index, group) for index, group in enumerate(registry.groups)]
+    for section, index, entry in entries:
+        names: list[tuple[tuple[str | int, ...], str]] = [(("name",), entry.name)]
+        names += [(("aliases", i), alias) for i, alias in enumerate(entry.aliases)]
+        if isinstance(entry, Agency):
+            names += [(("short", i), short) for i, short in enumerate(entry.short)]
+        for where, name in names:
+            foreign = foreign_letter(name)
+            if foreign is not None:
+                report.add(
+                    (section, index, *where),
+                    "look-alike-name",
+                    f"{entry.id}: '{name}' holds {foreign}, not a Latin letter; "
+                    "type the name in Vietnamese (Latin) letters",
+                )
 
 
 def _duplicates(

@@ -22,10 +22,11 @@ def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
         # Name the file the user asked for, not our temporary one.
         raise OSError(exc.errno, f"cannot write here ({exc.strerror})", str(path)) from None
     try:
-        # mkstemp makes the file 0600: give it the mode of the file it
-        # replaces (a workspace file stays readable by the team), or what a
-        # new file gets under the umask.
-        os.fchmod(fd, _mode_for(path))
+        # mkstemp makes the file 0600: give it the group and mode of the
+        # file it replaces (a workspace file stays readable and writable by
+        # the team), or what a new file gets under the umask.
+        _keep_group(fd, path)
+        os.fchmod(fd, _mode_for(path))  # after the group: chown clears setgid
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -40,6 +41,19 @@ def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _keep_group(fd: int, path: Path) -> None:
+    """The group of the file replaced, when it is not the user's own: a 0664
+    file of the office's group stays writable by its members.  Allowed when
+    the user belongs to that group; otherwise the file gets the user's group,
+    as any new file would."""
+    try:
+        group = os.stat(path).st_gid
+        if group != os.fstat(fd).st_gid:
+            os.fchown(fd, -1, group)
+    except OSError:  # no file to replace, or not a group of this user's
+        pass
 
 
 def _mode_for(path: Path) -> int:

@@ -15,6 +15,12 @@ line or none of it; and a file changed behind the lock's back (an editor
 saving over it) is detected and the write refused.  What a power cut can
 still leave, a last line cut short, is found by every read
 (:func:`split_torn`) and set aside by :func:`set_aside_torn`.
+
+Every workspace file, not only the ledger, is opened by :func:`open_plain`
+(or read by :func:`read_plain`): a FIFO, a device or a file of gigabytes is
+refused with one line saying so, and nothing is written through a link out
+of the workspace.  It lives here because every command imports this module
+already (``files`` imports tempfile, which a warm status never needs).
 """
 
 from __future__ import annotations
@@ -24,11 +30,12 @@ import errno
 import fcntl
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from io import BufferedReader
+from io import BufferedReader, FileIO
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +71,142 @@ _UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]
 
 class LedgerWriteError(ParledgerError):
     """The append could not be made; nothing was written."""
+
+
+# -- opening a workspace file ----------------------------------------------
+
+MAX_FILE_BYTES = 256 << 20
+"""The most parledger reads of one workspace file.  Far above any real one:
+the ledger of the 100,000-entry benchmark (decades of an office's work) is
+27 MB and loads in 140 MB of memory; the directive is 95 KB, the registry
+15 KB.  256 MB is about a million entries, still read in under 2 GB; what
+is larger is the wrong file (a disk image, a sparse file, a link to
+/dev/zero) and would otherwise take minutes and all the memory there is."""
+
+
+class RefusedFile(OSError):
+    """A workspace file parledger will not read or write: not a regular file,
+    over :data:`MAX_FILE_BYTES`, or (for a write) a symbolic link leading out
+    of the workspace folder.  An OSError, so every reader that reports an
+    unreadable file reports this one too; ``code`` names it in a Problem and
+    ``message`` (also its ``strerror``) says what is wrong in one line."""
+
+    def __init__(self, path: Path, code: str, message: str) -> None:
+        super().__init__(errno.EINVAL, message, str(path))
+        self.code = code
+        self.message = message
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _not_regular(path: Path, mode: int) -> RefusedFile:
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    message = f"not a regular file ({kind}); a workspace file must be a plain file"
+    return RefusedFile(path, "not-regular", message)
+
+
+def _too_large(path: Path, size: int, limit: int) -> RefusedFile:
+    shown = f"{size / (1 << 30):.1f} GB" if size >= 1 << 30 else f"{size / (1 << 20):.1f} MB"
+    message = (
+        f"{shown}, over parledger's limit of {limit >> 20} MB for a workspace file: "
+        "is this the right file?"
+    )
+    return RefusedFile(path, "too-large", message)
+
+
+def inside(path: Path, folder: Path) -> Path:
+    """Where a write to ``path`` lands, every symbolic link followed; refused
+    when that is outside ``folder`` (the workspace's own folder).
+
+    git commits symbolic links, so a pulled branch can make a workspace file
+    a link to any file of the user who runs parledger; writing through it
+    would change that file.  A link that stays inside the folder is allowed:
+    the write lands in the workspace all the same, on a file its owner put
+    there (a ledger kept in a subfolder, say), so refusing it would protect
+    nothing; and no link can leave the folder unnoticed, since every link on
+    the way is followed before the check."""
+    real = Path(os.path.realpath(path))
+    home = Path(os.path.realpath(folder))
+    if real != home and real.is_relative_to(home):
+        return real
+    message = (
+        f"a symbolic link to {real}, outside the workspace folder: parledger writes "
+        "nothing through it; replace the link with the file itself"
+    )
+    raise RefusedFile(path, "link-outside", message)
+
+
+def open_plain(
+    path: Path,
+    flags: int,
+    mode: int = 0o666,
+    *,
+    limit: int | None = None,
+    within: Path | None = None,
+) -> int:
+    """``os.open`` for a workspace file, refusing what is not a regular file
+    (:class:`RefusedFile`); with ``limit``, one larger than that; with
+    ``within``, a path that leads out of that folder (see :func:`inside`).
+
+    O_NONBLOCK: opening a FIFO waits for a writer otherwise, forever.  The
+    type and size are checked on the opened descriptor, so nothing can swap
+    the file between the check and the read; the resolved path is opened
+    with O_NOFOLLOW, so nor can a link put in its place after the check."""
+    target = path
+    if within is not None:
+        target = inside(path, within)
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(target, flags | os.O_NONBLOCK | os.O_NOCTTY, mode)
+    except OSError as exc:
+        # ENXIO: a FIFO opened for writing with no reader, or a socket.
+        if exc.errno == errno.ENXIO:
+            raise _not_regular(path, os.stat(target).st_mode) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if limit is not None and info.st_size > limit:
+            raise _too_large(path, info.st_size, limit)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_plain(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A workspace file's bytes; :class:`RefusedFile` for one that is not a
+    regular file or is over ``limit``, without reading it."""
+    fd = open_plain(path, os.O_RDONLY, limit=limit)
+    with open(fd, "rb", buffering=0) as handle:
+        return _read_all(handle, path, limit)
+
+
+def _read_all(handle: BufferedReader | FileIO, path: Path, limit: int) -> bytes:
+    """To the end, in one read of the size the file has; refused past
+    ``limit`` should the file grow meanwhile."""
+    data = handle.read(os.fstat(handle.fileno()).st_size)
+    more = handle.read(1 << 20)
+    if not more:
+        return data
+    parts = [data, more]
+    size = len(data) + len(more)
+    while more:
+        if size > limit:
+            raise _too_large(path, size, limit)
+        more = handle.read(1 << 20)
+        parts.append(more)
+        size += len(more)
+    return b"".join(parts)
 
 
 def to_line(data: Mapping[str, Any]) -> str:
@@ -175,7 +318,8 @@ def set_aside_torn(path: Path) -> tuple[Torn, Path] | None:
     """Move a torn last line out of the ledger into ``<ledger>.torn`` (kept,
     never dropped), under the writers' lock.  None when there is none."""
     side = path.with_name(path.name + ".torn")
-    fd = os.open(path, os.O_RDWR)
+    # Both files are written: neither through a link out of the workspace.
+    fd = open_plain(path, os.O_RDWR, limit=MAX_FILE_BYTES, within=path.parent)
     try:
         _lock(fd, path)
         size = os.fstat(fd).st_size
@@ -185,7 +329,8 @@ def set_aside_torn(path: Path) -> tuple[Torn, Path] | None:
             return None
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         note = f"# set aside {stamp} from {path.name} line {torn.line}:\n".encode()
-        with side.open("ab") as kept:
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        with open(open_plain(side, flags, within=path.parent), "ab") as kept:
             kept.write(note + torn.data + b"\n")
             kept.flush()
             os.fsync(kept.fileno())
@@ -245,7 +390,12 @@ def append(
     ``build`` had nothing to add.
     """
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        # The ledger lives in the workspace folder itself: never written
+        # through a link that leads out of it.
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND
+        fd = open_plain(path, flags, 0o644, within=path.parent)
+    except RefusedFile as exc:
+        raise LedgerWriteError(f"{path}: {exc.message}") from None  # before any write
     except OSError as exc:
         raise LedgerWriteError(f"{path}: cannot open the ledger: {exc.strerror}") from None
     try:
@@ -277,15 +427,16 @@ def append(
 def read_shared(path: Path) -> bytes:
     """The ledger's bytes, read under a shared lock (see :func:`shared`)."""
     with shared(path) as handle:
-        return handle.read()
+        return _read_all(handle, path, MAX_FILE_BYTES)
 
 
 @contextmanager
 def shared(path: Path) -> Iterator[BufferedReader]:
     """The ledger open for reading under a shared lock: never half of an
     entry that a writer is appending at that moment (a read that overlaps a
-    write may otherwise see part of it).  Readers do not wait for one another."""
-    with path.open("rb") as handle:
+    write may otherwise see part of it).  Readers do not wait for one another.
+    :class:`RefusedFile` for what is not a regular file or is over the limit."""
+    with open(open_plain(path, os.O_RDONLY, limit=MAX_FILE_BYTES), "rb") as handle:
         try:
             _lock(handle.fileno(), path, fcntl.LOCK_SH)
         except OSError as exc:

@@ -72,6 +72,8 @@ def load(
             return LoadedLedger(), []
         try:
             data = journal.read_shared(path)
+        except journal.RefusedFile as exc:  # a FIFO, a device, a 2 GB file
+            return LoadedLedger(), [Problem(str(path), 1, 1, exc.code, exc.message)]
         except OSError as exc:
             return LoadedLedger(), [
                 Problem(str(path), 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")

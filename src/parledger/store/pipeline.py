@@ -14,7 +14,12 @@ from typing import Any, TypeVar
 
 from parledger.model.errors import Problem, ProblemsError
 from parledger.store import ledger, yamlio
-from parledger.store.checks import directive_problems, ledger_crossref_problems, registry_problems
+from parledger.store.checks import (
+    directive_problems,
+    ledger_crossref_problems,
+    registry_problems,
+    text_problems,
+)
 from parledger.store.workspace import Location, Workspace
 
 M = TypeVar("M")
@@ -44,6 +49,9 @@ def run(
     problems: list[Problem] = []
     registry_file = _load(location.registry_path, problems)
     directive_file = _load(location.directive_path, problems)
+    for loaded in (registry_file, directive_file):
+        if loaded is not None:
+            problems += text_problems(loaded)
     registry = _model(schema.registry, registry_file, problems)
     directive = _model(schema.directive, directive_file, problems)
     if registry is not None and registry_file is not None:

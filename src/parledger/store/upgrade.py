@@ -40,7 +40,10 @@ def upgrade_ledger(location: Location) -> Upgraded | None:
     path = location.ledger_path
     if not path.exists():
         return None  # an empty ledger is in every form
-    fd = os.open(path, os.O_RDWR)
+    # Rewritten where it is (a link inside the workspace stays a link), never
+    # through a link out of the workspace folder.
+    target = journal.inside(path, path.parent)
+    fd = journal.open_plain(path, os.O_RDWR, limit=journal.MAX_FILE_BYTES, within=path.parent)
     try:
         journal.lock(fd, path)  # no append can slip in meanwhile
         raw = os.pread(fd, os.fstat(fd).st_size, 0)
@@ -59,7 +62,7 @@ def upgrade_ledger(location: Location) -> Upgraded | None:
         if after.multiline or after.entries != before.entries:
             message = "the rewritten ledger would not read back the same; nothing was changed"
             raise UsageError(f"{path}: {message}")
-        write_atomic(path, text)
+        write_atomic(target, text)
     finally:
         os.close(fd)
     return Upgraded(path, len(after.entries), raw.count(b"\n") + 1, text.count(b"\n") + 1)

@@ -20,6 +20,7 @@ from typing import Any
 
 from parledger.model.errors import Problem
 from parledger.store.files import write_atomic
+from parledger.store.journal import RefusedFile, read_plain
 
 Position = tuple[int, int]
 """1-based (line, column) in the file."""
@@ -86,14 +87,17 @@ def legacy_hint(raw: bytes, first_bad: int) -> str:
     )
 
 
-def read_text(path: Path, reader: Callable[[Path], bytes] = Path.read_bytes) -> str:
+def read_text(path: Path, reader: Callable[[Path], bytes] = read_plain) -> str:
     """Read a workspace file as UTF-8 (a BOM is accepted) and normalise to NFC.
 
-    ``reader`` reads the bytes: the ledger's takes the writers' lock first."""
+    ``reader`` reads the bytes: the ledger's takes the writers' lock first;
+    the default refuses a FIFO, a device or a file of gigabytes, unread."""
     try:
         raw = reader(path)
     except FileNotFoundError:
         raise YamlLoadError(Problem(str(path), 1, 1, "missing-file", "file not found")) from None
+    except RefusedFile as exc:  # see journal.open_plain
+        raise YamlLoadError(Problem(str(path), 1, 1, exc.code, exc.message)) from None
     except OSError as exc:
         raise YamlLoadError(
             Problem(str(path), 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")
@@ -147,6 +151,15 @@ def _round_trip_loader() -> Any:
     return yaml
 
 
+# What a workspace file may hold: the types YAML resolves plain text to
+# (mappings, lists, strings, numbers, booleans, null, dates), spelled out or
+# not.  Any other tag asks a loader to build an object.
+_BUILT = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+
+
 @cache
 def _constructor() -> Any:
     """ruamel's round-trip constructor, except that a timestamp that is no
@@ -155,6 +168,24 @@ def _constructor() -> Any:
     from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 
     class Constructor(RoundTripConstructor):
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            # A tag asks the loader to build something: refused before
+            # ruamel.yaml tries (!!set over a scalar raised AttributeError,
+            # !!bool over a word KeyError, as tracebacks).
+            tag = getattr(node.tag, "value", node.tag)
+            if tag not in _BUILT:
+                message = f"the tag '{tag}' is not allowed: workspace files hold plain data only"
+                raise _BadTag(None, None, message, node.start_mark)
+            try:
+                return super().construct_object(node, deep=deep)
+            except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+                if isinstance(exc, ConstructorError):
+                    raise
+                value = " ".join(str(getattr(node, "value", "")).split())[:60]
+                kind = str(tag).removeprefix("tag:yaml.org,2002:")
+                message = f"'{value}' cannot be read as a {kind} (the tag {tag})"
+                raise _BadValue(None, None, message, node.start_mark) from None
+
         def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
             try:
                 return super().construct_yaml_timestamp(node, values)
@@ -164,6 +195,9 @@ def _constructor() -> Any:
 
     class _BadValue(ConstructorError):
         """A scalar of a known type whose value cannot exist."""
+
+    class _BadTag(ConstructorError):
+        """A tag that asks for something other than plain data."""
 
     Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
     return Constructor
@@ -230,7 +264,8 @@ def load_text(path: Path, text: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        code = "yaml-value" if type(exc).__name__ == "_BadValue" else "yaml-syntax"
+        kind = type(exc).__name__
+        code = {"_BadValue": "yaml-value", "_BadTag": "yaml-tag"}.get(kind, "yaml-syntax")
         raise YamlLoadError(Problem(str(path), line, col, code, message)) from None
     except RecursionError:
         raise YamlLoadError(Problem(str(path), 1, 1, "yaml-syntax", _TOO_DEEP)) from None

@@ -7,6 +7,7 @@ import datetime as dt
 from parledger.model.dates import display, parse_date
 from parledger.model.models import AssignEntry, Entry, ProgressEntry, UnassignEntry
 from parledger.model.records import Record, cell, plain
+from parledger.model.text import shown
 from parledger.rules.outline import Outline
 from parledger.store.workspace import Workspace
 from parledger.track.query import find_node, outline_of
@@ -56,7 +57,8 @@ def entry_details(entry: Entry) -> str:
         bits.append(f"reason: {entry.reason}")
     if entry.note:
         bits.append(f"note: {entry.note}")
-    return "; ".join(bits)
+    # One line, as promised: a note's or reason's line breaks are shown as \n.
+    return shown("; ".join(bits))
 
 
 def entry_summary(entry: Entry, workspace: Workspace) -> str:

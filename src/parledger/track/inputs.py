@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass
@@ -13,8 +12,7 @@ from pathlib import Path
 
 from parledger.model.errors import UsageError
 from parledger.model.models import MAX_TEXT
-
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+from parledger.model.text import unsafe_character
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,13 @@ class Clock:
 
 
 def recorder(root: Path) -> str:
-    """Who records: git's user.name in the workspace, else the login name."""
+    """Who records: git's user.name in the workspace, else the login name;
+    held to the rules of --by, and named as git's setting when refused."""
+    what = "git's user.name (the default --by; give --by NAME, or fix it with git config)"
+    return clean_text(_recorder(root), what, required=True, lines=False) or ""
+
+
+def _recorder(root: Path) -> str:
     try:
         done = subprocess.run(
             ["git", "config", "user.name"],
@@ -51,8 +55,11 @@ def recorder(root: Path) -> str:
         return "unknown"
 
 
-def clean_text(text: str | None, what: str, *, required: bool = False) -> str | None:
-    """A note or reason as stored: NFC, trimmed; refused if empty or unsafe."""
+def clean_text(
+    text: str | None, what: str, *, required: bool = False, lines: bool = True
+) -> str | None:
+    """A note or reason as stored: NFC, trimmed; refused if empty or unsafe.
+    ``lines``: line breaks are allowed (a note, a reason; not a name)."""
     if text is None:
         if required:
             raise UsageError(f"{what} is required; say why in a few words")
@@ -62,13 +69,11 @@ def clean_text(text: str | None, what: str, *, required: bool = False) -> str | 
         if required:
             raise UsageError(f"{what} is empty; say why in a few words")
         return None
-    if _FORBIDDEN.search(tidy):
-        raise UsageError(
-            f"{what} contains control characters; type plain text (line breaks are fine)"
-        )
+    unsafe = unsafe_character(tidy, lines=lines)
+    if unsafe is not None:
+        breaks = " (line breaks are fine)" if lines else ""
+        raise UsageError(f"{what} contains control characters ({unsafe}); type plain text{breaks}")
     if len(tidy) > MAX_TEXT:
-        raise UsageError(
-            f"{what} is {len(tidy)} characters long; keep it under {MAX_TEXT} "
-            "and cite the document that holds the rest as evidence"
-        )
+        hint = " and cite the document that holds the rest as evidence" if lines else ""
+        raise UsageError(f"{what} is {len(tidy)} characters long; keep it under {MAX_TEXT}{hint}")
     return tidy

@@ -8,6 +8,7 @@ is written unless every check passes.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ class Common:
 def _base(
     workspace: Workspace, node: Node, party: Match, common: Common, clock: Clock
 ) -> dict[str, Any]:
-    by = clean_text(common.by, "--by") or recorder(workspace.location.root)
+    by = clean_text(common.by, "--by", lines=False) or recorder(workspace.location.root)
     return {
         "task": node.id,
         "agency": party.id if party.kind == "agency" else None,
@@ -160,6 +161,10 @@ def _percent(status: Status | None, percent: int | None) -> int | None:
 
 
 def _target(node: Node, value: float | None, target: str | None) -> str | None:
+    if value is not None and not math.isfinite(value):
+        raise UsageError(
+            f"--value {value} is not a number a report can state; give the figure, e.g. 12 or 3.5"
+        )
     if value is None and target is None:
         return None
     ids = [t.id for t in node.targets]
@@ -243,7 +248,7 @@ def correct(
         "group": fact.group,
         "date": clock.today,
         "recorded": clock.now,
-        "by": clean_text(by, "--by") or recorder(workspace.location.root),
+        "by": clean_text(by, "--by", lines=False) or recorder(workspace.location.root),
         "supersedes": entry_id,
         "reason": clean_text(reason, "--reason", required=True),
         "void": True if void else None,

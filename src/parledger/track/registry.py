@@ -10,13 +10,38 @@ from __future__ import annotations
 from typing import Any
 
 from parledger.model.errors import DataError, UsageError
-from parledger.model.names import match_key
+from parledger.model.names import AmbiguousName, foreign_letter, match_key
 from parledger.store import yamlio
 from parledger.store.workspace import Workspace
 from parledger.track.inputs import clean_text
+from parledger.track.query import resolver
 
 # Where a new key goes in an agency mapping: after the first of these present.
 _ALIAS_AFTER = ("short", "name", "id")
+
+
+def _refuse_takeover(workspace: Workspace, agency_id: str, name: str) -> None:
+    """An alias that a typed name already reaches another entry by (part of
+    its name, as the resolver matches) would take that name from it: from
+    then on '--agency NAME' would mean this agency, silently."""
+    try:
+        found = [resolver(workspace).resolve(name)]
+    except AmbiguousName as exc:
+        if any(entry_id == agency_id for entry_id, _ in exc.candidates):
+            return  # it names this agency as well as others: the alias settles it
+        others = exc.candidates
+    except UsageError:
+        return  # no entry goes by it yet
+    else:
+        if found[0].id == agency_id:
+            return
+        others = [(found[0].id, resolver(workspace).name(found[0]))]
+    listed = ", ".join(f"{entry_name} ({entry_id})" for entry_id, entry_name in others)
+    them = "them" if len(others) > 1 else "it"
+    raise UsageError(
+        f"'{name}' already leads to {listed}: as an alias of {agency_id} it would take that "
+        f"name from {them}; choose a name that only this agency goes by"
+    )
 
 
 def add_alias(workspace: Workspace, agency_id: str, alias: str) -> str:
@@ -27,9 +52,18 @@ def add_alias(workspace: Workspace, agency_id: str, alias: str) -> str:
             "the bundled workspace is read-only; create your own with "
             "'parledger init DIR', then use --data-dir DIR"
         )
-    name = clean_text(alias, "the alias", required=True) or ""
-    if "\n" in name:
-        raise UsageError("an alias is one line")
+    if not alias.strip():
+        raise UsageError(
+            "the alias is empty; give the other name the agency goes by, "
+            'e.g. parledger alias SNV "Sở NV"'
+        )
+    name = clean_text(alias, "the alias", required=True, lines=False) or ""
+    foreign = foreign_letter(name)
+    if foreign is not None:
+        raise UsageError(
+            f"the alias '{name}' holds {foreign}, a letter that may look Latin but is not: "
+            "type the name in Vietnamese (Latin) letters"
+        )
     key = match_key(name)
     if not key:
         raise UsageError(f"the alias '{name}' has no letters or digits")
@@ -40,6 +74,7 @@ def add_alias(workspace: Workspace, agency_id: str, alias: str) -> str:
         if any(match_key(existing) == key for existing in names):
             clash = "" if entry_id == agency_id else "; an alias must name one entry"
             raise UsageError(f"'{name}' already names {entry_name} ({entry_id}){clash}")
+    _refuse_takeover(workspace, agency_id, name)
 
     def change(document: Any) -> None:
         for agency in document["agencies"]:
