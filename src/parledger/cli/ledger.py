@@ -9,6 +9,7 @@ import typer
 
 from parledger.cli.common import emit, emit_records, load_workspace, locate
 from parledger.model.enums import Role, Status
+from parledger.model.errors import UsageError
 from parledger.present.export import Format
 
 if TYPE_CHECKING:
@@ -100,11 +101,31 @@ def unassign(
     _report(entry, workspace)
 
 
+STATUS_HELP = (
+    "not_started, in_progress, done, blocked or not_applicable; or the words status "
+    'prints for them, in English or Vietnamese ("in progress", "Đang thực hiện"), any case.'
+)
+
+
+def _status(text: str) -> Status:
+    """--status as typed: the value or a word for it (labels.STATUS)."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import labels
+
+    key = labels.parse(labels.STATUS, text)
+    if key is None:
+        raise UsageError(
+            f"Invalid value for '--status': '{text}' is not a status; "
+            f"use one of {labels.spelled(labels.STATUS)}, in any case"
+        )
+    return Status(key)
+
+
 def record(
     ctx: typer.Context,
     task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
     agency: str = typer.Option(..., "--agency", "-a", help="The agency that reported."),
-    status: Status = typer.Option(..., "--status", help="The task's status for this agency."),
+    status: str = typer.Option(..., "--status", metavar="<status>", help=STATUS_HELP),
     percent: int | None = typer.Option(None, "--percent", help="0–100; done means 100."),
     value: float | None = typer.Option(
         None, "--value", help="Figure reached towards the task's quantitative target."
@@ -127,7 +148,7 @@ def record(
         workspace,
         task,
         party,
-        status=status,
+        status=_status(status),
         percent=percent,
         value=value,
         target=target,
@@ -141,7 +162,9 @@ def correct(
     ctx: typer.Context,
     entry_id: str = typer.Argument(..., metavar="ENTRY_ID", help="The entry to correct."),
     reason: str = typer.Option(..., "--reason", help="Why the correction is made."),
-    status: Status | None = typer.Option(None, "--status", help="Corrected status."),
+    status: str | None = typer.Option(
+        None, "--status", metavar="<status>", help="Corrected status. " + STATUS_HELP
+    ),
     percent: int | None = typer.Option(None, "--percent", help="Corrected percent."),
     value: float | None = typer.Option(None, "--value", help="Corrected value."),
     target: str | None = typer.Option(None, "--target", help="Corrected target id."),
@@ -164,7 +187,7 @@ def correct(
     changes = writing.Changes(
         date=date,
         note=note,
-        status=status,
+        status=_status(status) if status is not None else None,
         percent=percent,
         value=value,
         target=target,

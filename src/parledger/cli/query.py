@@ -107,7 +107,7 @@ def agencies(
         return
     if kind is not None:
         _check_kind(kind)
-    records = query.agencies(workspace, kind=kind)
+    records = query.agencies(workspace, kind=kind.strip().lower() if kind else None)
     emit_records(fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
 
 
@@ -115,7 +115,7 @@ def _check_kind(kind: str) -> None:
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.model.models import AgencyKind
 
-    if kind not in {k.value for k in AgencyKind}:
+    if kind.strip().lower() not in {k.value for k in AgencyKind}:
         choices = ", ".join(k.value for k in AgencyKind)
         raise UsageError(f"unknown kind '{kind}'; choose one of: {choices}")
 

@@ -66,16 +66,19 @@ def _scope(
     from parledger.model.dates import parse_date
     from parledger.model.models import Dimension
     from parledger.model.periods import parse_period
+    from parledger.present import labels
     from parledger.track.query import parse_index
     from parledger.track.status import Category, Scope
 
     def choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
-        wanted = value.strip().lower().replace(" ", "_").replace("-", "_")
+        # The value, or the words status prints for it, English or Vietnamese
+        # ("quá hạn", "Overdue"), whatever --lang says.
+        table = labels.CATEGORY if what == "category" else labels.DIMENSION
+        key = labels.parse(table, value)
         for member in enum:
-            if member.value.replace("-", "_") == wanted:
+            if member.value == key:
                 return member
-        choices = ", ".join(m.value for m in enum)
-        raise UsageError(f"unknown {what} '{value}'; choose one of: {choices}")
+        raise UsageError(f"unknown {what} '{value}'; choose one of: {labels.spelled(table)}")
 
     return Scope(
         as_of=parse_date(as_of, "--as-of") if as_of is not None else None,

@@ -112,6 +112,29 @@ HEADER = {
 }
 
 
+def parse(table: dict[str, tuple[str, str]], text: str) -> str | None:
+    """The key a person means by ``text``: the key itself ("in_progress"), or
+    the English or the Vietnamese word parledger prints for it ("in
+    progress", "Đang thực hiện"), in any case, with or without tone marks;
+    None when it is none of them."""
+    # Lazy: names imports the models, which --help never loads (labels is
+    # imported by every command through the exporters).
+    from parledger.model.names import match_key
+
+    wanted = match_key(text)
+    if not wanted:
+        return None
+    for key, words in table.items():
+        if wanted in {match_key(key), *(match_key(w) for w in words)}:
+            return key
+    return None
+
+
+def spelled(table: dict[str, tuple[str, str]]) -> str:
+    """The keys and their Vietnamese words, for a message: 'done (Hoàn thành), …'."""
+    return ", ".join(f"{key} ({words[1]})" for key, words in table.items())
+
+
 def word(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
     """A key's word in the language; an unknown key is shown as it is."""
     pair = table.get(key)
