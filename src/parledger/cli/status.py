@@ -211,7 +211,11 @@ def status(
 def report(
     ctx: typer.Context,
     period: str | None = typer.Option(
-        None, "--period", "-p", help=PERIOD_HELP + " Default: the quarter of today (or --as-of)."
+        None,
+        "--period",
+        "-p",
+        help=PERIOD_HELP + " Default: the quarter of --as-of, or of today while today is in "
+        "the directive's year; after that year, the directive's year.",
     ),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     index: str | None = typer.Option(None, "--index", "-i", help="Only this index."),
@@ -236,7 +240,7 @@ def report(
 
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
-    scope = _scope(as_of=as_of, period=period, index=index)
+    scope = reports.default_scope(workspace, _scope(as_of=as_of, period=period, index=index))
     built = reports.build(workspace, scope)
     rollups = [*built["rollups"], built["total"]]
     # Lazy: what this command alone uses; --help and other commands stay light.

@@ -8,9 +8,11 @@ which agencies sent no report in the period.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from parledger.model.models import Dimension, Index
+from parledger.model.periods import parse_period
 from parledger.model.records import Record, plain
 from parledger.store.workspace import Workspace
 from parledger.track.status import Category, Scope, completion, rows
@@ -35,8 +37,24 @@ def _rollup(section: str, key: str, selected: list[Record]) -> Record:
     return counts
 
 
+def default_scope(workspace: Workspace, scope: Scope, today: dt.date | None = None) -> Scope:
+    """``scope`` with the report's default period filled in (see :func:`build`)."""
+    if scope.period is not None or scope.as_of is not None:
+        return scope
+    year = parse_period(str(workspace.directive.metadata.year))
+    if year.contains(today or dt.date.today()):
+        return scope
+    return dataclasses.replace(scope, period=year)
+
+
 def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -> Record:
-    """The whole report as one record: period, baseline, roll-ups, missing reports."""
+    """The whole report as one record: period, baseline, roll-ups, missing reports.
+
+    Without --period or --as-of, the period is today's quarter while today
+    falls in the directive's year; after that year (a 2024 directive read in
+    2026), the directive's year itself: the report is on what the directive
+    asked for, not on the machine's clock."""
+    scope = default_scope(workspace, scope, today)
     window = scope.window(today)
     selected = rows(workspace, scope, today=today)
     meta = workspace.directive.metadata
