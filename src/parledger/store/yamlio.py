@@ -304,7 +304,6 @@ def _plain(node: Any, path: YamlPath, positions: dict[YamlPath, Position], seen:
     # Lazy: ruamel.yaml takes tens of ms to import; only YAML reads need it.
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    _refuse_tag(node, path, positions)
     if isinstance(node, CommentedMap | CommentedSeq):
         # An alias makes the loader hand the same object twice; expanding it
         # is how an "alias bomb" of a few lines becomes billions of nodes.
@@ -329,20 +328,6 @@ def _plain(node: Any, path: YamlPath, positions: dict[YamlPath, Position], seen:
             items.append(_plain(value, child, positions, seen))
         return items
     return _scalar(node)
-
-
-# Plain YAML types a hand-written file may spell out; any other tag asks a
-# loader to build something, which parledger never does.
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
-
-
-def _refuse_tag(node: Any, path: YamlPath, positions: dict[YamlPath, Position]) -> None:
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if tag is None or tag in _PLAIN_TAGS:
-        return
-    line, col = positions.get(path, (1, 1))
-    message = f"the tag '{tag}' is not allowed: workspace files hold plain data only"
-    raise _Refused(line, col, "yaml-tag", message)
 
 
 ALIAS_MESSAGE = (
