@@ -89,6 +89,25 @@ def test_category_takes_the_words_either_language_prints(
     assert [row["task"] for row in rows] == ["I.2.1"]
 
 
+@pytest.mark.parametrize("typed", ["đang thực hiện", "Đang thực hiện trong hạn", "in progress"])
+def test_the_status_word_names_its_category(cli: Invoke, workspace_dir: Path, typed: str) -> None:
+    cli(
+        "--data-dir", str(workspace_dir), "record", "I.1.1", "-a", "SNV",
+        "--status", "in_progress", "--date", "2024-06-01",
+    )  # fmt: skip
+    result = cli(
+        "--data-dir", str(workspace_dir), "status", "-a", "SNV", "--category", typed, "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert [row["task"] for row in json.loads(result.stdout)] == ["I.1.1"]
+
+
+def test_done_is_no_category_of_its_own(cli: Invoke) -> None:
+    result = cli("status", "--category", "done")
+    assert result.exit_code == 2
+    assert "done_on_time (Hoàn thành đúng hạn), done_late" in result.stderr
+
+
 def test_an_unknown_category_lists_the_choices(cli: Invoke) -> None:
     result = cli("status", "--category", "trễ")
     assert result.exit_code == 2

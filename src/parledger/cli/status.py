@@ -75,6 +75,10 @@ def _scope(
         # ("quá hạn", "Overdue"), whatever --lang says.
         table = labels.CATEGORY if what == "category" else labels.DIMENSION
         key = labels.parse(table, value)
+        if key is None and what == "category":
+            # A status word names its category where they share a key
+            # ("đang thực hiện" is in_progress); "done" is two categories.
+            key = labels.parse(labels.STATUS, value)
         for member in enum:
             if member.value == key:
                 return member
