@@ -10,7 +10,8 @@ runs this pipeline on a miss and keeps its outcome.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from parledger.model.errors import Problem, ProblemsError
 from parledger.store import ledger, yamlio
@@ -21,6 +22,9 @@ from parledger.store.checks import (
     text_problems,
 )
 from parledger.store.workspace import Location, Workspace
+
+if TYPE_CHECKING:
+    from parledger.model.models import Directive, Registry
 
 M = TypeVar("M")
 
@@ -42,13 +46,54 @@ def run(
     """Load both files, validate them against each other, return all problems.
     ``ledger_bytes``: the ledger as already read, else it is read here;
     ``read``: the ledger as already loaded (``ledger.load``'s result)."""
+    problems: list[Problem] = []
+    registry, directive = _structure(location, problems)
+    journal, ledger_problems = read or ledger.load(location.ledger_path, ledger_bytes)
+    problems += ledger_problems
+    if directive is not None and registry is not None:
+        problems += ledger_crossref_problems(journal, directive, registry)
+    if problems or registry is None or directive is None:
+        return None, problems
+    workspace = Workspace(
+        location=location, directive=directive, registry=registry, entries=journal.entries
+    )
+    workspace.ledger_multiline = journal.multiline
+    return workspace, []
+
+
+# Registries and directives that passed every check, by the texts they were
+# read from.  They depend on those texts alone (never on the folder or the
+# ledger) and are immutable, so one process that loads many workspaces with
+# the same structure, as a library caller or the test-suite does, parses and
+# validates it once: the round-trip YAML parse is nine tenths of a cold load.
+# Only clean outcomes are kept, so every problem is still found, and placed,
+# by a full read of the file that holds it.
+_CLEAN: dict[tuple[str, str], tuple[Registry, Directive]] = {}
+_CLEAN_KEPT = 4
+
+
+def _structure(
+    location: Location, problems: list[Problem]
+) -> tuple[Registry | None, Directive | None]:
+    """The registry and the directive, validated alone and against each other."""
     # Lazy: a warm status, and the cache's checks of appended entries,
     # must not pay for importing pydantic.
     from parledger.store import schema
 
-    problems: list[Problem] = []
-    registry_file = _load(location.registry_path, problems)
-    directive_file = _load(location.directive_path, problems)
+    registry_text, registry_unread = _read(location.registry_path)
+    directive_text, directive_unread = _read(location.directive_path)
+    kept = (
+        _CLEAN.get((registry_text, directive_text))
+        if registry_text is not None and directive_text is not None
+        else None
+    )
+    if kept is not None:
+        return kept
+    found = len(problems)
+    problems += registry_unread
+    registry_file = _parse(location.registry_path, registry_text, problems)
+    problems += directive_unread
+    directive_file = _parse(location.directive_path, directive_text, problems)
     for loaded in (registry_file, directive_file):
         if loaded is not None:
             problems += text_problems(loaded)
@@ -63,22 +108,26 @@ def run(
         and registry_file is not None
     ):
         problems += directive_problems(directive, directive_file, registry)
-    journal, ledger_problems = read or ledger.load(location.ledger_path, ledger_bytes)
-    problems += ledger_problems
-    if directive is not None and registry is not None:
-        problems += ledger_crossref_problems(journal, directive, registry)
-    if problems or registry is None or directive is None:
-        return None, problems
-    workspace = Workspace(
-        location=location, directive=directive, registry=registry, entries=journal.entries
-    )
-    workspace.ledger_multiline = journal.multiline
-    return workspace, []
+    if registry is not None and directive is not None and len(problems) == found:
+        assert registry_text is not None and directive_text is not None
+        if len(_CLEAN) >= _CLEAN_KEPT:
+            del _CLEAN[next(iter(_CLEAN))]
+        _CLEAN[registry_text, directive_text] = (registry, directive)
+    return registry, directive
 
 
-def _load(path: Any, problems: list[Problem]) -> yamlio.Loaded | None:
+def _read(path: Path) -> tuple[str | None, list[Problem]]:
     try:
-        return yamlio.load(path)
+        return yamlio.read_text(path), []
+    except yamlio.YamlLoadError as exc:
+        return None, [exc.problem]
+
+
+def _parse(path: Path, text: str | None, problems: list[Problem]) -> yamlio.Loaded | None:
+    if text is None:
+        return None
+    try:
+        return yamlio.load_text(path, text)
     except yamlio.YamlLoadError as exc:
         problems.append(exc.problem)
         return None
