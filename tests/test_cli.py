@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from parledger.cli import app
-from tests.conftest import Invoke
+from tests.conftest import Invoke, below_workspace_line
 
 COMMANDS = [
     "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
@@ -144,7 +144,7 @@ def test_status_accepts_every_spelling_of_an_agency(cli: Invoke, spelling: str) 
 def test_status_table_groups_by_index_with_roles(cli: Invoke) -> None:
     result = cli("status", "--agency", "Sở Nội vụ", env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    out = result.stdout
+    out = below_workspace_line(result.stdout)
     assert out.startswith(
         "Sở Nội vụ (so-noi-vu): 17 tasks, 17 not started; lead on 3; "
         "1 without a report this period."

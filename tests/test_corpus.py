@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from parledger.store.workspace import bundled_root
-from tests.conftest import ROOT, Invoke
+from tests.conftest import ROOT, Invoke, below_workspace_line
 from tests.test_ledger import _snapshot
 from tests.test_legacy import to_tcvn3, to_vni, to_windows_1258
 
@@ -103,6 +103,8 @@ def _first_line(command: str, exit_code: int, stdout: str, stderr: str) -> str:
     # validate lists problems on stdout (they are its output); every other
     # command writes what went wrong on stderr.
     answer = stdout if command == "validate" or exit_code == 0 else stderr
+    if answer.startswith("Workspace:"):  # the line above every table
+        answer = below_workspace_line(answer)
     return answer.strip().splitlines()[0] if answer.strip() else ""
 
 

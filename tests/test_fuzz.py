@@ -59,7 +59,7 @@ from parledger.store import checks as validate
 from parledger.store import journal, schema, yamlio
 from parledger.store import ledger as ledgers
 from parledger.store.workspace import bundled_root
-from tests.conftest import ROOT
+from tests.conftest import ROOT, below_workspace_line
 
 EXAMPLES = int(os.environ.get("PARLEDGER_FUZZ_EXAMPLES", "4"))
 
@@ -685,7 +685,7 @@ def test_status_agency_exits_0_or_2_with_one_line(status_cache: Path, text: str)
     if match is not None and match.kind == "agency":
         assert result.exit_code == 0, result.stderr
         assert result.stderr == ""
-        assert f"({match.id})" in result.stdout.splitlines()[0]
+        assert f"({match.id})" in below_workspace_line(result.stdout).splitlines()[0]
     else:
         assert result.exit_code == 2
         assert result.stdout == ""
@@ -826,7 +826,8 @@ def test_mutated_files_never_crash_validate_or_status(
         assert status.exit_code in (0, 2), status.stderr
     if status.exit_code == 0:
         assert status.stderr == ""
-        assert re.match(r"\S.* \([a-z0-9][a-z0-9-]*\): \d+ tasks", status.stdout), status.stdout
+        shown = below_workspace_line(status.stdout)
+        assert re.match(r"\S.* \([a-z0-9][a-z0-9-]*\): \d+ tasks", shown), status.stdout
     else:
         assert status.stdout == ""
         assert status.stderr.endswith("\n") and status.stderr.count("\n") <= 21

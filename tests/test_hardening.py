@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import Invoke, below_workspace_line
 from tests.test_ledger import _snapshot
 
 ESC = "\x1b"
@@ -236,7 +236,7 @@ def test_an_alias_only_this_agency_goes_by_is_added(cli: Invoke, workspace_dir: 
     result = cli("--data-dir", str(workspace_dir), "alias", "SNV", "Sở NV tỉnh HY")
     assert result.exit_code == 0, result.output
     shown = cli("--data-dir", str(workspace_dir), "status", "-a", "so nv tinh hy").stdout
-    assert shown.startswith("Sở Nội vụ (so-noi-vu)")
+    assert below_workspace_line(shown).startswith("Sở Nội vụ (so-noi-vu)")
 
 
 @pytest.mark.parametrize("alias", ["", "   "])

@@ -38,6 +38,47 @@ class _Boundary(TyperGroup):
 
     # ``ctx`` is click's Context, which typer vendors in recent releases and
     # imports in older ones; Any keeps the override valid for both.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._data_dir_first(ctx, args))
+
+    def _data_dir_first(self, ctx: Any, args: list[str]) -> list[str]:
+        """``parledger status --data-dir ws`` as ``parledger --data-dir ws status``:
+        people type the folder where they think of it, after the command."""
+        named = _command_named(args)
+        if named is None or named not in args:
+            return args
+        at = args.index(named) + 1
+        command = self.get_command(ctx, named)
+        params = getattr(command, "params", ())
+        own = {opt for param in params for opt in param.opts}
+        # An option of the command's that takes a value: its value is never
+        # read as an option (a --note "-d" stays the note).
+        valued = {
+            opt
+            for param in params
+            if not getattr(param, "is_flag", True) and not getattr(param, "count", False)
+            for opt in param.opts
+        }
+        moved: list[str] = []
+        rest: list[str] = []
+        words = iter(args[at:])
+        for word in words:
+            if word == "--":
+                rest += [word, *words]
+                break
+            if word in valued:
+                rest += [word, *([value] if (value := next(words, None)) is not None else [])]
+            elif word in _ROOT_VALUED and word not in own:
+                value = next(words, None)
+                if value is None:
+                    fail(UsageError(f"{word} needs a folder, e.g. 'parledger {named} {word} ws'"))
+                moved += [word, value]
+            elif word.startswith("--data-dir=") and "--data-dir" not in own:
+                moved.append(word)
+            else:
+                rest.append(word)
+        return [*moved, *args[:at], *rest] if moved else args
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -83,8 +124,9 @@ def _root(
         None,
         "--data-dir",
         "-d",
-        help="Workspace folder. Default: $PARLEDGER_DATA, else ./data if it holds a "
-        "directive, else the read-only copy bundled with parledger.",
+        help="Workspace folder, before or after the command's name. Default: "
+        "$PARLEDGER_DATA, else ./data if it holds a directive, else the read-only copy "
+        "bundled with parledger (every table names the one it read).",
         file_okay=False,
     ),
     version: bool = typer.Option(

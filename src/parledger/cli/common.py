@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class State:
     data_dir: Path | None
+    read: Location | None = None  # the workspace this command loaded, once it has
 
 
 # Exit codes, as `parledger --help` lists them.
@@ -84,6 +86,9 @@ def load_workspace(ctx: typer.Context) -> Workspace:
     from parledger.store.loader import load
 
     location = locate(ctx)
+    state = ctx.find_object(State)
+    if state is not None:
+        state.read = location
     if not ONE_SHOT:
         return _warn_about_cache(load(location))
     # What is loaded lives until the process ends.  The collector is kept
@@ -112,7 +117,7 @@ def _warn_about_cache(loaded: Workspace) -> Workspace:
     return loaded
 
 
-def console() -> Console:
+def console(width: int | None = None) -> Console:
     # Lazy: rich's console costs about 20 ms to import; --help and the
     # machine formats never build one.
     from rich.console import Console
@@ -120,11 +125,61 @@ def console() -> Console:
     # Rich already drops colour when stdout is not a terminal or NO_COLOR is
     # set.  Markup and emoji codes are off: the directive's own text (or an
     # agency name like "[group:…]") must be printed as written, never parsed.
-    return Console(highlight=False, markup=False, emoji=False)
+    return Console(highlight=False, markup=False, emoji=False, width=width)
 
 
-def show(renderable: RenderableType) -> None:
-    console().print(renderable)
+def show(ctx: typer.Context | None, renderable: RenderableType, *, wide: bool = False) -> None:
+    """Print a table for people, under a line naming the workspace it read.
+
+    Laid out to the terminal's width (or ``$COLUMNS``), where a long title
+    may end in "…"; uncut with ``wide`` or when stdout is a file or a pipe,
+    where nobody would see the terminal's width and a cut value is lost.
+    No line ends in spaces (Rich pads every row to the table's width)."""
+    out = console()
+    uncut = layout_width(wide) is None
+    if uncut:
+        out = console(width=_uncut_width(out, renderable))
+    state = ctx.find_object(State) if ctx is not None else None
+    with out.capture() as captured:
+        if state is not None and state.read is not None:
+            # A long path: on one line when nothing is cut, else folded
+            # (never cut) at the terminal's width.
+            line = workspace_line(state.read)
+            out.print(line, style="dim", soft_wrap=uncut, overflow=None if uncut else "fold")
+        out.print(renderable)
+    sys.stdout.write("\n".join(line.rstrip(" ") for line in captured.get().split("\n")))
+    sys.stdout.flush()
+
+
+def layout_width(wide: bool = False) -> int | None:
+    """The width tables must fit: the terminal's (or ``$COLUMNS``); None
+    when nothing may be cut (``--wide``, or stdout a file or a pipe)."""
+    out = console()
+    if wide or not (out.is_terminal or "COLUMNS" in os.environ):
+        return None
+    return out.width
+
+
+def workspace_line(location: Location) -> str:
+    """Which workspace a table shows: from a new shell or another folder,
+    parledger may not read the one the analyst thinks."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store.workspace import Source
+
+    if location.source is Source.BUNDLED:
+        return "Workspace: the bundled copy, read-only (see --data-dir, $PARLEDGER_DATA)"
+    return f"Workspace: {location.root} ({location.source.value})"
+
+
+def _uncut_width(out: Console, renderable: RenderableType) -> int:
+    # The width at which nothing wraps or is cut: each table's widest row.
+    # Never narrower than the terminal's, so text that wraps anyway (a
+    # paragraph of the directive) keeps its usual lines.
+    wanted = out.measure(renderable, options=out.options.update_width(_UNBOUNDED)).maximum
+    return max(out.width, min(wanted, _UNBOUNDED))
+
+
+_UNBOUNDED = 100_000
 
 
 def emit(text: str) -> None:
@@ -134,6 +189,7 @@ def emit(text: str) -> None:
 
 
 def emit_records(
+    ctx: typer.Context,
     fmt: Format,
     records: Sequence[Record],
     columns: Sequence[str],
@@ -141,7 +197,7 @@ def emit_records(
 ) -> None:
     """A table for people, or the records in a text format for scripts."""
     if fmt is Format.TABLE:
-        show(table())
+        show(ctx, table())
         return
     if fmt is Format.XLSX:
         raise UsageError("an Excel file is written by 'parledger export --format xlsx -o FILE'")

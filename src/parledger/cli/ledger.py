@@ -43,7 +43,10 @@ def init(
 
     for path in create.init(folder, on_git=lambda message: emit(message + "\n")):
         emit(f"created {path}\n")
-    emit(f"next: export PARLEDGER_DATA={folder}  (or pass --data-dir {folder})\n")
+    # A relative folder is relative to here: "$PWD/…" keeps the variable
+    # right from any other folder or a later shell.
+    where = folder if folder.is_absolute() else f'"$PWD/{folder}"'
+    emit(f"next: export PARLEDGER_DATA={where}  (or pass --data-dir {folder})\n")
 
 
 def _resolve(ctx: typer.Context, name: str) -> tuple[Workspace, Match]:
@@ -223,7 +226,7 @@ def history(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present.views import HISTORY_COLUMNS
 
-    emit_records(fmt, records, HISTORY_COLUMNS, lambda: render.history_table(records))
+    emit_records(ctx, fmt, records, HISTORY_COLUMNS, lambda: render.history_table(records))
 
 
 def alias(

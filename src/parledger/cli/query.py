@@ -55,7 +55,7 @@ def tasks(
     from parledger.present import render
     from parledger.present.views import TASK_COLUMNS
 
-    emit_records(fmt, records, TASK_COLUMNS, lambda: render.tasks_table(records))
+    emit_records(ctx, fmt, records, TASK_COLUMNS, lambda: render.tasks_table(records))
 
 
 def show_task(
@@ -81,7 +81,7 @@ def show_task(
 
         names = {a.id: a.name for a in workspace.registry.agencies}
         names |= {f"group:{g.id}": g.name for g in workspace.registry.groups}
-        show(render.task_detail(record, names))
+        show(ctx, render.task_detail(record, names))
     else:
         raise UsageError("show prints a table or json; use 'parledger tasks' for csv or md")
 
@@ -103,12 +103,12 @@ def agencies(
     if groups:
         found = query.groups(workspace)
         columns = ["id", "name", "members", "represented_by"]
-        emit_records(fmt, found, columns, lambda: render.groups_table(found))
+        emit_records(ctx, fmt, found, columns, lambda: render.groups_table(found))
         return
     if kind is not None:
         _check_kind(kind)
     records = query.agencies(workspace, kind=kind.strip().lower() if kind else None)
-    emit_records(fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
+    emit_records(ctx, fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
 
 
 def _check_kind(kind: str) -> None:
@@ -136,4 +136,4 @@ def refs(
 
     workspace = load_workspace(ctx)
     records = query.documents(workspace, document=document)
-    emit_records(fmt, records, DOCUMENT_COLUMNS, lambda: render.documents_table(records))
+    emit_records(ctx, fmt, records, DOCUMENT_COLUMNS, lambda: render.documents_table(records))

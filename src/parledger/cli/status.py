@@ -14,6 +14,7 @@ from parledger.cli.common import (
     console,
     emit,
     fail,
+    layout_width,
     load_workspace,
     locate,
     show,
@@ -192,7 +193,18 @@ def status(
         if quiet:
             pass
         elif fmt is Format.TABLE:
-            show(render.overview_table(overview, as_of=shown, lang=language, wide=wide))
+            show(
+                ctx,
+                render.overview_table(
+                    overview,
+                    as_of=shown,
+                    lang=language,
+                    wide=wide,
+                    width=layout_width(wide),
+                    other_names={a.id: (a.short, a.aliases) for a in workspace.registry.agencies},
+                ),
+                wide=wide,
+            )
         else:
             emit(export.render(overview, OVERVIEW_COLUMNS, fmt, lang=language))
         _check(fail_on, rows)
@@ -206,7 +218,9 @@ def status(
         # agency's tasks, as `query.agencies` does for the registry listing.
         known = next(a for a in workspace.registry.agencies if a.id == agency_id)
         found = {"id": known.id, "name": known.name}
-        show(render.agency_status(found, rows, as_of=shown, lang=language, wide=wide))
+        show(
+            ctx, render.agency_status(found, rows, as_of=shown, lang=language, wide=wide), wide=wide
+        )
     else:
         emit(export.render(rows, STATUS_COLUMNS, fmt, lang=language))
     _check(fail_on, rows)
@@ -253,7 +267,7 @@ def report(
     if quiet:
         pass
     elif fmt is Format.TABLE:
-        show(render.report_view(built, language))
+        show(ctx, render.report_view(built, language))
     elif fmt is Format.JSON:
         emit(export.to_json(built))
     elif fmt is Format.MD:

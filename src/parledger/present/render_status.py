@@ -3,9 +3,10 @@ report.  Words follow the language (--lang); colour only repeats them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from parledger.model.records import Record
@@ -133,13 +134,60 @@ SHORT = {
     "not_started": ("Not\nstarted", "Chưa\nTH"),
 }
 _TOTALED = ["tasks", *STYLE, "stale"]
-SHORTEN_OVER = 24  # characters of an agency name before a narrow table uses its short form
 
 
 def overview_table(
-    records: Sequence[Record], *, as_of: str | None, lang: Lang = Lang.EN, wide: bool = False
+    records: Sequence[Record],
+    *,
+    as_of: str | None,
+    lang: Lang = Lang.EN,
+    wide: bool = False,
+    width: int | None = None,
+    other_names: Mapping[str, tuple[Sequence[str], Sequence[str]]] | None = None,
 ) -> RenderableType:
-    """One row per agency, grouped by kind, with totals at the bottom."""
+    """One row per agency, grouped by kind, with totals at the bottom.
+
+    ``width``: the terminal's, when the table must fit it; an agency whose
+    name would wrap is then named by the longest of its short forms, else of
+    its other names, that fits ("Sở KH&ĐT"; "Khoái Châu" under
+    the districts' heading), as documents abbreviate them."""
+    if width is None or not other_names:
+        return _overview_table(records, as_of=as_of, lang=lang, wide=wide)
+    full = _overview_table(records, as_of=as_of, lang=lang, wide=wide)
+    longest = max((cell_len(record["name"]) for record in records), default=0)
+    measured = Console(width=10_000).measure(full).maximum
+    if measured <= width:
+        return full
+    budget = max(longest - (measured - width), 12)
+    names = {
+        record["agency"]: _fitted_name(
+            record["name"], *other_names.get(record["agency"], ((), ())), budget
+        )
+        for record in records
+    }
+    return _overview_table(records, as_of=as_of, lang=lang, wide=wide, names=names)
+
+
+def _fitted_name(name: str, shorts: Sequence[str], aliases: Sequence[str], budget: int) -> str:
+    if cell_len(name) <= budget:
+        return name
+    # The longest that fits says the most: "Sở KH&ĐT" before "SKHĐT".
+    for forms in (shorts, aliases):
+        fitting = [form for form in forms if cell_len(form) <= budget]
+        if fitting:
+            return max(fitting, key=cell_len)
+    shorter = [form for form in (*shorts, *aliases) if cell_len(form) < cell_len(name)]
+    return min(shorter, key=cell_len, default=name)
+
+
+def _overview_table(
+    records: Sequence[Record],
+    *,
+    as_of: str | None,
+    lang: Lang,
+    wide: bool,
+    names: dict[str, str] | None = None,
+) -> RenderableType:
     vi = lang is Lang.VI
     title = None
     if as_of:
@@ -163,11 +211,8 @@ def overview_table(
         for key in totals:
             totals[key] += record[key]
         extra = [str(record["not_applicable"]), str(record["stale"])] if wide else []
-        name = record["name"]
-        if not wide and len(name) > SHORTEN_OVER and record["short"]:
-            name = record["short"]  # "VP UBND tỉnh": abbreviated as documents write it
         table.add_row(
-            name,
+            names[record["agency"]] if names else record["name"],
             str(record["tasks"]),
             *(str(record[v]) for v in SHORT),
             *extra,
