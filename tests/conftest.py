@@ -52,11 +52,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Invoke:
 
 
 def below_workspace_line(stdout: str) -> str:
-    """A table's output under its first line, which names the workspace read
-    (folded onto more lines at a terminal's width when its path is long)."""
-    assert stdout.startswith("Workspace:"), stdout[:200]
-    lines = stdout.split("\n")
-    taken = 1
-    while not lines[taken - 1].endswith(")"):
-        taken += 1
-    return "\n".join(lines[taken:])
+    """A table's output under its first line, which names the workspace read."""
+    first, _, rest = stdout.partition("\n")
+    assert first.startswith("Workspace: "), first
+    return rest

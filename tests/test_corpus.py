@@ -103,7 +103,7 @@ def _first_line(command: str, exit_code: int, stdout: str, stderr: str) -> str:
     # validate lists problems on stdout (they are its output); every other
     # command writes what went wrong on stderr.
     answer = stdout if command == "validate" or exit_code == 0 else stderr
-    if answer.startswith("Workspace:"):  # the line above every table
+    if answer.startswith("Workspace: "):  # the line above every table
         answer = below_workspace_line(answer)
     return answer.strip().splitlines()[0] if answer.strip() else ""
 

@@ -136,16 +136,13 @@ def show(ctx: typer.Context | None, renderable: RenderableType, *, wide: bool = 
     where nobody would see the terminal's width and a cut value is lost.
     No line ends in spaces (Rich pads every row to the table's width)."""
     out = console()
-    uncut = layout_width(wide) is None
-    if uncut:
+    if layout_width(wide) is None:
         out = console(width=_uncut_width(out, renderable))
     state = ctx.find_object(State) if ctx is not None else None
     with out.capture() as captured:
         if state is not None and state.read is not None:
-            # A long path: on one line when nothing is cut, else folded
-            # (never cut) at the terminal's width.
-            line = workspace_line(state.read)
-            out.print(line, style="dim", soft_wrap=uncut, overflow=None if uncut else "fold")
+            # One line, however long its path: a terminal wraps it, whole.
+            out.print(workspace_line(state.read), style="dim", soft_wrap=True)
         out.print(renderable)
     sys.stdout.write("\n".join(line.rstrip(" ") for line in captured.get().split("\n")))
     sys.stdout.flush()
