@@ -50,6 +50,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except RefusedFile as exc:
+        if exc.code == "not-regular":  # its message speaks of workspace files
+            raise UsageError(f"{path}: not a file; give a CSV file or an .xlsx workbook") from None
         raise UsageError(f"{path}: {exc.message}") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the file: {exc.strerror}") from None
