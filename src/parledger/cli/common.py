@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from parledger.model.errors import ParledgerError, ProblemsError, UsageError
+from parledger.model.errors import ParledgerError, ProblemsError, RowsError, UsageError
 from parledger.model.text import shown
 from parledger.present import export
 from parledger.present.export import Format
@@ -55,6 +55,14 @@ def fail(exc: ParledgerError, code: int | None = None) -> NoReturn:
         sys.stderr.write(
             f"parledger: the workspace has {len(exc.problems)} problem(s){tail}; "
             "fix them, then run 'parledger validate'\n"
+        )
+    elif isinstance(exc, RowsError) and exc.problems:
+        # Every row, not the first twenty: the user fixes the file in one pass.
+        for row in exc.problems:
+            sys.stderr.write(f"{row}\n")
+        sys.stderr.write(
+            f"parledger: error: {len(exc.problems)} of {exc.rows} rows refused; "
+            "nothing was written: fix them and run the command again\n"
         )
     else:
         sys.stderr.write(f"parledger: error: {_one_line(str(exc))}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,13 @@ EVIDENCE_HELP = (
     "The document that proves it, as offices cite it ('200/BC-SNV ngày 15/6/2024'), "
     "or a URL. Repeat for several."
 )
+
+FROM_HELP = (
+    "Many entries at once: a CSV file (UTF-8) or an .xlsx workbook, a row per entry, "
+    "in export's columns. All rows are written, or none."
+)
+SHEET_HELP = "With --from: the workbook's sheet to read, when it has several."
+DRY_RUN_HELP = "With --from: check every row and say what would be written; write nothing."
 
 
 def register(app: typer.Typer) -> None:
@@ -66,22 +74,50 @@ def _report(entry: Entry, workspace: Workspace) -> None:
 
 def assign(
     ctx: typer.Context,
-    task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
-    agency: str = typer.Option(..., "--agency", "-a", help=AGENCY_HELP),
-    role: Role = typer.Option(Role.IMPLEMENT, "--role", help="lead, support or implement."),
+    task: str | None = typer.Argument(None, metavar="[TASK]", help="Item id, e.g. I.1.3."),
+    agency: str | None = typer.Option(None, "--agency", "-a", help=AGENCY_HELP),
+    role: Role | None = typer.Option(
+        None, "--role", help="lead, support or implement (the default)."
+    ),
     due: str | None = typer.Option(None, "--due", help="Due date (2024-09-30 or 30/9/2024)."),
     note: str | None = typer.Option(None, "--note", help="Free text, e.g. the assigning document."),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
+    source: Path | None = typer.Option(None, "--from", metavar="<file>", help=FROM_HELP),
+    sheet: str | None = typer.Option(None, "--sheet", metavar="<sheet>", help=SHEET_HELP),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP),
 ) -> None:
     """Assign a task to an agency, or to every member of a group, with a role and an
-    optional due date. Appends one entry to the ledger."""
+    optional due date. Appends one entry to the ledger.
+
+    With --from FILE: one assignment per row of a CSV file or an .xlsx sheet, in the
+    columns export writes (keys or the headings of --lang vi, any case): task, agency,
+    and any of role, due, note, date, by. Every row is checked first; each bad row is
+    reported as FILE:ROW, and then nothing is written. A row that still shows its
+    pair's role and due date as status does is not assigned again; a role the
+    directive gives (addressee, named, group) reads as none.
+
+    \b
+    Examples:
+      parledger assign I.2.1 --agency SNV --due 30/9/2024 --date 1/6/2024
+      parledger assign I.1.3 --agency group:ubnd-cap-huyen --role support
+      parledger assign --from deadlines.csv --dry-run
+      parledger assign --from plan.xlsx --sheet status
+    """
+    if source is not None:
+        given = {"TASK": task, "--agency": agency, "--role": role, "--due": due,
+                 "--note": note, "--date": date, "--by": by}  # fmt: skip
+        _from_file(ctx, "assign", source, sheet, dry_run, given)
+        return
+    task, agency = _single(task, agency, sheet, dry_run)
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import record as writing
 
     workspace, party = _resolve(ctx, agency)
     common = writing.Common(date=date, by=by, note=note)
-    entry = writing.assign(workspace, task, party, role=role, due=due, common=common)
+    entry = writing.assign(
+        workspace, task, party, role=role or Role.IMPLEMENT, due=due, common=common
+    )
     _report(entry, workspace)
 
 
@@ -126,9 +162,9 @@ def _status(text: str) -> Status:
 
 def record(
     ctx: typer.Context,
-    task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
-    agency: str = typer.Option(..., "--agency", "-a", help="The agency that reported."),
-    status: str = typer.Option(..., "--status", metavar="<status>", help=STATUS_HELP),
+    task: str | None = typer.Argument(None, metavar="[TASK]", help="Item id, e.g. I.1.3."),
+    agency: str | None = typer.Option(None, "--agency", "-a", help="The agency that reported."),
+    status: str | None = typer.Option(None, "--status", metavar="<status>", help=STATUS_HELP),
     percent: int | None = typer.Option(None, "--percent", help="0–100; done means 100."),
     value: float | None = typer.Option(
         None, "--value", help="Figure reached towards the task's quantitative target."
@@ -140,9 +176,38 @@ def record(
     note: str | None = typer.Option(None, "--note", help="What was done, in a few words."),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
+    source: Path | None = typer.Option(None, "--from", metavar="<file>", help=FROM_HELP),
+    sheet: str | None = typer.Option(None, "--sheet", metavar="<sheet>", help=SHEET_HELP),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP),
 ) -> None:
     """Record what an agency reported on a task: status, percent, value, evidence.
-    Appends one entry to the ledger; checks everything before writing."""
+    Appends one entry to the ledger; checks everything before writing.
+
+    With --from FILE: one report per row of a CSV file or an .xlsx sheet, in the
+    columns export writes (keys or the headings of --lang vi, any case): task, agency,
+    status, and any of percent, value, target, evidence ('; ' between documents), note,
+    date, by. Every row is checked first; each bad row is reported as FILE:ROW, and
+    then nothing is written. A row that still says what status shows for its pair,
+    with no date or note of its own, is not recorded again: an exported sheet with a
+    few rows edited records those rows.
+
+    \b
+    Examples:
+      parledger record I.1.1 --agency "Sở Nội vụ" --status in_progress --percent 60
+      parledger record I.2.1 -a SNV --status done -e "245/KH-UBND ngày 02/10/2024"
+      parledger record --from reports.csv --dry-run
+      parledger export --view status --format xlsx -o plan.xlsx
+      parledger record --from plan.xlsx
+    """
+    if source is not None:
+        given = {"TASK": task, "--agency": agency, "--status": status, "--percent": percent,
+                 "--value": value, "--target": target, "--evidence": evidence,
+                 "--note": note, "--date": date, "--by": by}  # fmt: skip
+        _from_file(ctx, "record", source, sheet, dry_run, given)
+        return
+    task, agency = _single(task, agency, sheet, dry_run)
+    if status is None:
+        raise UsageError("Missing option '--status'")
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import record as writing
 
@@ -159,6 +224,62 @@ def record(
         common=writing.Common(date=date, by=by, note=note),
     )
     _report(entry, workspace)
+
+
+def _single(
+    task: str | None, agency: str | None, sheet: str | None, dry_run: bool
+) -> tuple[str, str]:
+    """The one entry's task and agency, which a command without --from needs."""
+    if sheet is not None or dry_run:
+        raise UsageError("--sheet and --dry-run go with --from FILE")
+    if task is None:
+        raise UsageError("Missing argument 'TASK' (or give --from FILE for many entries)")
+    if agency is None:
+        raise UsageError("Missing option '--agency' / '-a'")
+    return task, agency
+
+
+def _from_file(
+    ctx: typer.Context,
+    command: str,
+    source: Path,
+    sheet: str | None,
+    dry_run: bool,
+    given: Mapping[str, object],
+) -> None:
+    """``record --from`` and ``assign --from``: every row of the file checked,
+    then all of them appended in one write, or none."""
+    named = [name for name, value in given.items() if value not in (None, [], ())]
+    if named:
+        raise UsageError(
+            f"--from reads every entry from {source}: give it without {', '.join(named)} "
+            "(put them in the file's columns instead)"
+        )
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import intake
+    from parledger.store.sheet import read_table
+    from parledger.track import bulk
+    from parledger.track.record import writable
+
+    workspace = load_workspace(ctx)
+    writable(workspace)  # said first: a file fixed for nothing is time lost
+    table = read_table(source, sheet)
+    columns = intake.RECORD if command == "record" else intake.ASSIGN
+    rows = intake.rows(table, columns)
+    run = bulk.record_rows if command == "record" else bulk.assign_rows
+    outcome = run(workspace, str(source), rows, intake.WORDS, dry_run=dry_run)
+    count = len(outcome.entries)
+    entries = f"{count} {'entry' if count == 1 else 'entries'}"
+    unchanged = (
+        f"; {outcome.unchanged} of {outcome.rows} rows say what the ledger holds already, "
+        "not recorded again"
+        if outcome.unchanged
+        else ""
+    )
+    if dry_run:
+        emit(f"checked {source}: would record {entries}{unchanged}; nothing written (--dry-run)\n")
+    else:
+        emit(f"recorded {entries} from {source}{unchanged}\n")
 
 
 def correct(

@@ -54,3 +54,28 @@ class ProblemsError(DataError):
             else ""
         )
         super().__init__(first + more)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One refused row of a file a bulk command reads; rows as the
+    spreadsheet numbers them (the header is row 1)."""
+
+    path: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{shown(self.path)}:{self.row}: {shown(self.message)}"
+
+
+class RowsError(UsageError):
+    """Rows of a file a bulk command refused: every one of them, never only
+    the first, so the user fixes the file in one pass.  Nothing was written."""
+
+    def __init__(self, problems: list[RowProblem], rows: int) -> None:
+        self.problems = problems
+        self.rows = rows
+        first = str(problems[0]) if problems else "no problems"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first + more)

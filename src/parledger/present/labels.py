@@ -100,6 +100,7 @@ HEADER = {
     "party": ("Agency", "Cơ quan"),
     "date": ("Date", "Ngày"),
     "details": ("Details", "Chi tiết"),
+    "note": ("Note", "Ghi chú"),
     "parent": ("Parent", "Mục cha"),
     "agencies": ("Agencies", "Các cơ quan"),
     "refs": ("Footnotes", "Chú thích"),

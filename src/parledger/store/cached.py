@@ -29,6 +29,7 @@ import os
 import pickle
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -424,23 +425,25 @@ def _workspace(location: Location, name: str, opened: _Opened) -> Workspace:
 
 
 def _remember(name: str, opened: _Opened) -> Appended:
-    """What a command's own append does to the item: its entry, validated
+    """What a command's own append does to the item: its entries, validated
     by the command, folded in, so the next run parses nothing.  The stat is
     the one taken under the writer's lock, so it describes exactly these
-    bytes."""
+    bytes; they are one segment, however many entries a bulk write holds."""
     item = opened.item
 
-    def remember(entry: Entry, offset: int, appended: bytes, stat: os.stat_result) -> None:
+    def remember(
+        entries: Sequence[Entry], offset: int, appended: bytes, stat: os.stat_result
+    ) -> None:
         if offset != item.length:
             return  # the file grew since it was read: the next run folds it
         # Lazy: a warm run with nothing appended needs none of this.
         from parledger.rules.outline import Outline
 
         fold = opened.fold.copy()
-        if not fold.apply(
-            entry, Outline(opened.directive, opened.registry).members, in_order=False
-        ):
-            return  # it changes an earlier fact: the next run folds everything
+        members = Outline(opened.directive, opened.registry).members
+        for entry in entries:
+            if not fold.apply(entry, members, in_order=False):
+                return  # it changes an earlier fact: the next run folds everything
         segments = [*item.segments, (offset + len(appended), _sha(appended))]
         if len(segments) > MAX_SEGMENTS:
             return  # the next run hashes the file anyway, and makes them one

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -113,9 +113,10 @@ def _explicit(folder: Path, source: Source) -> Location:
     return Location(folder, source)
 
 
-Appended = Callable[[Entry, int, bytes, os.stat_result], None]
-"""Told of an append: the entry, where its bytes start, the bytes, and the
-ledger's stat taken under the writer's lock right after them."""
+Appended = Callable[[Sequence[Entry], int, bytes, os.stat_result], None]
+"""Told of an append: the entries (one write may hold many, in the order of
+their lines), where their bytes start, the bytes, and the ledger's stat
+taken under the writer's lock right after them."""
 
 
 class Workspace:

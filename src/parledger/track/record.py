@@ -80,14 +80,29 @@ def assign(
     common: Common = Common(),
     clock: Clock | None = None,
 ) -> Entry:
-    clock = clock or Clock.system()
+    entry = assign_entry(
+        workspace, task_id, party, role=role, due=due, common=common, clock=clock or Clock.system()
+    )
+    return _append(workspace, entry)
+
+
+def assign_entry(
+    workspace: Workspace,
+    task_id: str,
+    party: Match,
+    *,
+    role: Role = Role.IMPLEMENT,
+    due: str | None = None,
+    common: Common = Common(),
+    clock: Clock,
+) -> dict[str, Any]:
+    """The assignment ``assign`` appends, checked, not yet written."""
     node = task_item(workspace, task_id)
-    entry = _base(workspace, node, party, common, clock) | {
+    return _base(workspace, node, party, common, clock) | {
         "kind": EntryKind.ASSIGN,
         "role": role,
         "due": parse_date(due, "--due") if due is not None else None,
     }
-    return _append(workspace, entry)
 
 
 def unassign(
@@ -123,7 +138,27 @@ def record(
     common: Common = Common(),
     clock: Clock | None = None,
 ) -> Entry:
-    clock = clock or Clock.system()
+    entry = progress_entry(
+        workspace, task_id, agency, status=status, percent=percent, value=value,
+        target=target, evidence=evidence, common=common, clock=clock or Clock.system(),
+    )  # fmt: skip
+    return _append(workspace, entry)
+
+
+def progress_entry(
+    workspace: Workspace,
+    task_id: str,
+    agency: Match,
+    *,
+    status: Status,
+    percent: int | None = None,
+    value: float | None = None,
+    target: str | None = None,
+    evidence: Iterable[str] = (),
+    common: Common = Common(),
+    clock: Clock,
+) -> dict[str, Any]:
+    """The progress report ``record`` appends, checked, not yet written."""
     node = task_item(workspace, task_id)
     if agency.kind != "agency":
         raise UsageError(
@@ -136,7 +171,7 @@ def record(
         )
     percent = _percent(status, percent)
     target = _target(node, value, target)
-    entry = _base(workspace, node, agency, common, clock) | {
+    return _base(workspace, node, agency, common, clock) | {
         "kind": EntryKind.PROGRESS,
         "status": status,
         "percent": percent,
@@ -144,7 +179,6 @@ def record(
         "target": target,
         "evidence": [normalise_evidence(item) for item in evidence],
     }
-    return _append(workspace, entry)
 
 
 def _percent(status: Status | None, percent: int | None) -> int | None:
@@ -277,28 +311,58 @@ def correct(
 
 def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
     """Give the entry a fresh id, validate it as the loader will, append it."""
-    location: Location = workspace.location
-    if location.bundled:
+    writable(workspace)
+    return append_all(workspace, [prepare(entry)])[0]
+
+
+def writable(workspace: Workspace) -> None:
+    """Refuse a write to the read-only bundled workspace, before any work."""
+    if workspace.location.bundled:
         raise UsageError(
             "the bundled workspace is read-only; create your own with "
             "'parledger init DIR', then use --data-dir DIR (or set PARLEDGER_DATA)"
         )
-    final: dict[str, Entry] = {}
 
-    def build(current: journal.Current) -> str:
-        # No search for the new id: 48 random bits make a clash about one in
-        # three billion even at 100,000 entries, and a write must cost the
-        # same at any size; 'validate' reports a clash should one happen.
-        raw = {"id": draw_entry_id()} | entry
-        line = journal.format_entry(raw)
-        # Validate exactly what will be on disk, read back as the loader reads it.
-        final["entry"] = schema.entry(journal.parse_line(line))
-        return line
 
-    written = journal.append(location.ledger_path, build, directive_id=workspace.directive.id)
+@dataclass(frozen=True)
+class Prepared:
+    """An entry as it will be on disk: its line, and the line read back."""
+
+    line: str
+    entry: Entry
+
+
+def prepare(entry: dict[str, Any], taken: set[str] | None = None) -> Prepared:
+    """The entry with a fresh id, as one line, validated exactly as the
+    loader will read it back (pydantic's ValidationError if it would not).
+    ``taken``: ids already drawn for the same write, never drawn again."""
+    # No search of the ledger for the new id: 48 random bits make a clash
+    # about one in three billion even at 100,000 entries, and a write must
+    # cost the same at any size; 'validate' reports a clash should one happen.
+    entry_id = draw_entry_id()
+    while taken is not None and entry_id in taken:
+        entry_id = draw_entry_id()
+    if taken is not None:
+        taken.add(entry_id)
+    line = journal.format_entry({"id": entry_id} | entry)
+    return Prepared(line, schema.entry(journal.parse_line(line)))
+
+
+def append_all(workspace: Workspace, prepared: Sequence[Prepared]) -> list[Entry]:
+    """Append the entries as one write under the ledger's lock: every one of
+    them or, should the write fail, none."""
+    location: Location = workspace.location
+    writable(workspace)
+    if not prepared:
+        return []
+    text = "".join(item.line for item in prepared)
+    entries = [item.entry for item in prepared]
+    written = journal.append(
+        location.ledger_path, lambda current: text, directive_id=workspace.directive.id
+    )
     if written is not None and workspace.after_append is not None:
-        workspace.after_append(final["entry"], *written)
-    return final["entry"]
+        workspace.after_append(entries, *written)
+    return entries
 
 
 def draw_entry_id() -> str:
