@@ -397,7 +397,7 @@ def test_data_dir_that_is_not_a_workspace(cli: Invoke, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [["tasks"], ["agencies"], ["agencies", "--groups"], ["refs"], ["history"], ["status"],
-     ["status", "-a", "SNV"], ["report"], ["show", "I.1.1"]],
+     ["status", "-a", "SNV"], ["show", "I.1.1"]],
 )  # fmt: skip
 def test_excel_is_only_written_by_export(cli: Invoke, args: list[str]) -> None:
     result = cli(*args, "--format", "xlsx")
