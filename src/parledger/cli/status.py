@@ -372,10 +372,20 @@ class ViewName(StrEnum):
     HISTORY = "history"
 
 
+class ExportFormat(StrEnum):
+    """What export writes: files, never a table for the terminal."""
+
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MD = "md"
+    XLSX = "xlsx"
+
+
 def export(
     ctx: typer.Context,
-    fmt: Format = typer.Option(
-        Format.CSV,
+    fmt: ExportFormat = typer.Option(
+        ExportFormat.CSV,
         "--format",
         "-f",
         help="csv, json, jsonl, md or xlsx (--view all: a sheet per view).",
@@ -416,37 +426,31 @@ def export(
     from parledger.track import status as standing
 
     language = _lang(lang)
-    if fmt is Format.TABLE:
-        raise UsageError("export writes files: choose --format csv, json, jsonl, md or xlsx")
-    if fmt is Format.XLSX and output is None and sys.stdout.isatty():
+    if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
     workspace = _workspace(ctx, fail_on)
     scope = _scope(as_of=as_of, period=period)
     names = list(VIEWS) if view is ViewName.ALL else [view.value]
-    if view is ViewName.ALL and fmt not in (Format.JSON, Format.XLSX):
+    if view is ViewName.ALL and fmt not in (ExportFormat.JSON, ExportFormat.XLSX):
         raise UsageError("--view all needs --format json or xlsx; CSV and Markdown hold one table")
-    if fmt is Format.XLSX:
+    if fmt is ExportFormat.XLSX:
         content = files.to_xlsx(
             [VIEWS[name].sheet(workspace, scope) for name in names], lang=language
         )
-    elif fmt is Format.JSON and view is ViewName.ALL:
+    elif fmt is ExportFormat.JSON and view is ViewName.ALL:
         content = files.to_json(
             {name: VIEWS[name].collect(workspace, scope, None) for name in names}
         ).encode()
     else:
         chosen = VIEWS[names[0]]
         records = chosen.collect(workspace, scope, None)
-        content = files.render(records, chosen.columns, fmt, lang=language, bom=bom).encode()
+        text = files.render(records, chosen.columns, Format(fmt.value), lang=language, bom=bom)
+        content = text.encode()
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
-        # Lazy: what this command alone uses; --help and other commands stay light.
-        from parledger.store.files import write_atomic
-
-        write_atomic(output, content)
-        if not quiet:
-            sys.stderr.write(f"parledger: wrote {output} ({len(content)} bytes)\n")
+        _write(output, content, quiet)
     _check(fail_on, standing.rows(workspace, scope))
 
 
