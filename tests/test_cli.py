@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -395,9 +396,33 @@ def test_data_dir_that_is_not_a_workspace(cli: Invoke, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("command", "listed", "refused"),
+    [
+        ("report", ["table", "json", "jsonl", "csv", "md", "docx"], "xlsx"),
+        ("export", ["csv", "json", "jsonl", "md", "xlsx"], "table"),
+    ],
+)
+def test_format_help_lists_what_the_command_accepts(
+    cli: Invoke, tmp_path: Path, command: str, listed: list[str], refused: str
+) -> None:
+    # Every format --help lists works; the one it leaves out is refused in one line.
+    shown = re.search(r"--format <([a-z|]+)>", cli(command, "--help").stdout)
+    assert shown is not None and shown[1].split("|") == listed
+    for fmt in listed:
+        target = tmp_path / f"out.{fmt}"
+        result = cli(command, "--format", fmt, *(["-o", str(target)] * (fmt != "table")))
+        assert result.exit_code == 0, (fmt, result.output)
+        assert fmt == "table" or target.stat().st_size > 0
+    result = cli(command, "--format", refused)
+    assert result.exit_code == 2
+    assert f"'{refused}' is not one of" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
     "args",
     [["tasks"], ["agencies"], ["agencies", "--groups"], ["refs"], ["history"], ["status"],
-     ["status", "-a", "SNV"], ["report"], ["show", "I.1.1"]],
+     ["status", "-a", "SNV"], ["show", "I.1.1"]],
 )  # fmt: skip
 def test_excel_is_only_written_by_export(cli: Invoke, args: list[str]) -> None:
     result = cli(*args, "--format", "xlsx")

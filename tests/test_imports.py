@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ["ruamel.yaml", "parledger.model.models", "parledger.store.schema", "tabulate", "openpyxl"]
+HEAVY = [
+    "ruamel.yaml",
+    "parledger.model.models",
+    "parledger.store.schema",
+    "tabulate",
+    "openpyxl",
+    "docx",
+]
 
 PROBE = """
 import json, sys
@@ -34,7 +41,8 @@ def _loaded(*args: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "args", [["--version"], ["--help"], ["status", "--help"], ["export", "--help"]]
+    "args",
+    [["--version"], ["--help"], ["status", "--help"], ["export", "--help"], ["report", "--help"]],
 )
 def test_help_and_version_load_no_yaml_models_or_exporters(args: list[str]) -> None:
     loaded = _loaded(*args)

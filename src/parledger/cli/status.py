@@ -226,6 +226,17 @@ def status(
     _check(fail_on, rows)
 
 
+class ReportFormat(StrEnum):
+    """What report writes: text, or the Word document an office files."""
+
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    MD = "md"
+    DOCX = "docx"
+
+
 def report(
     ctx: typer.Context,
     period: str | None = typer.Option(
@@ -237,25 +248,81 @@ def report(
     ),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     index: str | None = typer.Option(None, "--index", "-i", help="Only this index."),
-    fmt: Format = typer.Option(
-        Format.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
+    fmt: ReportFormat = typer.Option(
+        ReportFormat.TABLE,
+        "--format",
+        "-f",
+        help="table, json, jsonl, csv, md, or docx (a Word report in the national "
+        "administrative format; needs --output).",
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        dir_okay=False,
+    ),
+    issuer: str | None = typer.Option(
+        None,
+        "--issuer",
+        help="docx: the agency that files the report, e.g. SNV. Default: the directive's issuer.",
+    ),
+    number: str | None = typer.Option(
+        None,
+        "--number",
+        help='docx: its number, 125 or 125/BC-SNV. Default: "Số:      /BC-…", left blank '
+        "for the văn thư.",
+    ),
+    signed: str | None = typer.Option(
+        None,
+        "--date",
+        help="docx: the date under the motto. Default: the day the data run to (--as-of, "
+        "or the period's cut-off).",
+    ),
+    signer: list[str] = typer.Option(
+        [],
+        "--signer",
+        help='docx: a line of the signer\'s title, e.g. --signer "KT. GIÁM ĐỐC" --signer '
+        '"PHÓ GIÁM ĐỐC". Default: the decree\'s placeholder; no name is ever printed.',
     ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
     fail_on: list[Condition] = typer.Option([], "--fail-on", help=FAIL_ON_HELP),
     quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print nothing; for cron with --fail-on."
+        False,
+        "--quiet",
+        "-q",
+        help="Print nothing (with --output: write the file, without a message); for cron "
+        "with --fail-on.",
     ),
 ) -> None:
     """The periodic roll-up: per index and per PAPI dimension, tasks, obligations,
     done, overdue and completion %; the baseline ranks the directive quotes; and the
     continuous tasks with no report in the period. --format md gives text to paste
-    into an office's report."""
+    into an office's report.
+
+    --format docx -o FILE.docx writes the report an office files, in Vietnamese,
+    as Decree 30/2020/NĐ-CP sets it out: the issuing body, "Số:" and the national
+    motto; place and date; "BÁO CÁO Kết quả thực hiện …"; the roll-up and, per
+    agency, what is done and what is overdue; "Nơi nhận:" and the signature block
+    left for the signer. The same workspace gives the same bytes. Example:
+    parledger report --period 2024 --format docx --issuer SNV -o bao-cao.docx
+    """
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import export
     from parledger.present import render_status as render
     from parledger.track import report as reports
     from parledger.track import status as standing
 
+    word = fmt is ReportFormat.DOCX
+    if word and output is None:
+        raise UsageError("a Word file is binary: give --output FILE.docx")
+    if fmt is ReportFormat.TABLE and output is not None:
+        raise UsageError("--output writes a file: choose --format md, json, jsonl, csv or docx")
+    given = {"--issuer": issuer, "--number": number, "--date": signed, "--signer": signer}
+    shaping = [flag for flag, value in given.items() if value]
+    if shaping and not word:
+        verb = "is" if len(shaping) == 1 else "are"
+        raise UsageError(f"{', '.join(shaping)} {verb} for the Word report: add --format docx")
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
     scope = reports.default_scope(workspace, _scope(as_of=as_of, period=period, index=index))
@@ -264,22 +331,50 @@ def report(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present.views import REPORT_COLUMNS
 
-    if quiet:
-        pass
-    elif fmt is Format.TABLE:
-        show(ctx, render.report_view(built, language))
-    elif fmt is Format.JSON:
-        emit(export.to_json(built))
-    elif fmt is Format.MD:
+    text, data = "", b""
+    if word:
+        # Lazy: python-docx is imported for this format alone.
+        from parledger.model.dates import parse_date
+        from parledger.present.report_docx import document
+        from parledger.track import filing
+
+        filed = filing.build(
+            workspace,
+            scope,
+            built,
+            issuer=issuer,
+            number=number,
+            signed=parse_date(signed, "--date") if signed is not None else None,
+            signer=signer,
+        )
+        data = document(filed)
+    elif fmt is ReportFormat.TABLE:
+        if not quiet:
+            show(ctx, render.report_view(built, language))
+    elif fmt is ReportFormat.JSON:
+        text = export.to_json(built)
+    elif fmt is ReportFormat.MD:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.present.report_markdown import markdown
 
-        emit(markdown(built, language))
-    elif fmt is Format.XLSX:
-        raise UsageError("report prints text; for Excel use 'parledger export --format xlsx'")
+        text = markdown(built, language)
     else:
-        emit(export.render(rollups, REPORT_COLUMNS, fmt, lang=language))
+        text = export.render(rollups, REPORT_COLUMNS, Format(fmt.value), lang=language)
+    if output is not None:
+        _write(output, data or text.encode(), quiet)
+    elif text and not quiet:
+        emit(text)
     _check(fail_on, standing.rows(workspace, scope))
+
+
+def _write(output: Path, content: bytes, quiet: bool) -> None:
+    """The file, atomically: a reader sees the old one or the new one."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store.files import write_atomic
+
+    write_atomic(output, content)
+    if not quiet:
+        sys.stderr.write(f"parledger: wrote {output} ({len(content)} bytes)\n")
 
 
 class ViewName(StrEnum):
@@ -291,10 +386,20 @@ class ViewName(StrEnum):
     HISTORY = "history"
 
 
+class ExportFormat(StrEnum):
+    """What export writes: files, never a table for the terminal."""
+
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MD = "md"
+    XLSX = "xlsx"
+
+
 def export(
     ctx: typer.Context,
-    fmt: Format = typer.Option(
-        Format.CSV,
+    fmt: ExportFormat = typer.Option(
+        ExportFormat.CSV,
         "--format",
         "-f",
         help="csv, json, jsonl, md or xlsx (--view all: a sheet per view).",
@@ -335,37 +440,31 @@ def export(
     from parledger.track import status as standing
 
     language = _lang(lang)
-    if fmt is Format.TABLE:
-        raise UsageError("export writes files: choose --format csv, json, jsonl, md or xlsx")
-    if fmt is Format.XLSX and output is None and sys.stdout.isatty():
+    if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
     workspace = _workspace(ctx, fail_on)
     scope = _scope(as_of=as_of, period=period)
     names = list(VIEWS) if view is ViewName.ALL else [view.value]
-    if view is ViewName.ALL and fmt not in (Format.JSON, Format.XLSX):
+    if view is ViewName.ALL and fmt not in (ExportFormat.JSON, ExportFormat.XLSX):
         raise UsageError("--view all needs --format json or xlsx; CSV and Markdown hold one table")
-    if fmt is Format.XLSX:
+    if fmt is ExportFormat.XLSX:
         content = files.to_xlsx(
             [VIEWS[name].sheet(workspace, scope) for name in names], lang=language
         )
-    elif fmt is Format.JSON and view is ViewName.ALL:
+    elif fmt is ExportFormat.JSON and view is ViewName.ALL:
         content = files.to_json(
             {name: VIEWS[name].collect(workspace, scope, None) for name in names}
         ).encode()
     else:
         chosen = VIEWS[names[0]]
         records = chosen.collect(workspace, scope, None)
-        content = files.render(records, chosen.columns, fmt, lang=language, bom=bom).encode()
+        text = files.render(records, chosen.columns, Format(fmt.value), lang=language, bom=bom)
+        content = text.encode()
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
-        # Lazy: what this command alone uses; --help and other commands stay light.
-        from parledger.store.files import write_atomic
-
-        write_atomic(output, content)
-        if not quiet:
-            sys.stderr.write(f"parledger: wrote {output} ({len(content)} bytes)\n")
+        _write(output, content, quiet)
     _check(fail_on, standing.rows(workspace, scope))
 
 

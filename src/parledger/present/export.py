@@ -143,7 +143,6 @@ class Sheet:
 # Fixed so that the same workspace gives the same bytes (zip entries and
 # document properties otherwise carry the time of writing).
 _EPOCH = dt.datetime(2000, 1, 1)
-_EPOCH_W3C = b"2000-01-01T00:00:00Z"
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _MAX_WIDTH = 60
 
@@ -189,13 +188,17 @@ def to_xlsx(sheets: Sequence[Sheet], *, lang: Lang = Lang.EN) -> bytes:
     book.properties.modified = _EPOCH
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip_dates(buffer.getvalue())
+    return stable_zip(buffer.getvalue())
 
 
-def _fixed_zip_dates(data: bytes) -> bytes:
-    # Lazy: only this format needs it (openpyxl alone is about 0.1 s).
+def stable_zip(data: bytes, *, modified: dt.datetime = _EPOCH) -> bytes:
+    """An Office file (a zip: xlsx, docx) whose bytes depend on its content
+    only: every entry dated alike, and the document's "modified" property,
+    which the libraries stamp with the time of saving, set to ``modified``."""
+    # Lazy: only the Office formats need it (openpyxl alone is about 0.1 s).
     import zipfile
 
+    stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -205,7 +208,6 @@ def _fixed_zip_dates(data: bytes) -> bytes:
             fixed.external_attr = info.external_attr
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                # openpyxl stamps the time of saving, whatever was set before.
-                content = _MODIFIED.sub(rb"\g<1>" + _EPOCH_W3C + rb"\g<2>", content)
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
             target.writestr(fixed, content)
     return target_buffer.getvalue()
