@@ -221,8 +221,52 @@ def test_unknown_suggests(resolver: Resolver) -> None:
 
 def test_unknown_suggests_a_name_the_query_contains(resolver: Resolver) -> None:
     with pytest.raises(UnknownName) as info:
-        resolver.resolve("Sở Nội vụ tỉnh Hưng Yên")
+        resolver.resolve("Sở Nội vụ thành phố Hà Nội")
     assert info.value.candidates[0] == ("so-noi-vu", "Sở Nội vụ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # the province's name as a suffix
+        ("Sở Nội vụ tỉnh Hưng Yên", "so-noi-vu"),
+        ("Công an tỉnh Hưng Yên", "cong-an-tinh"),
+        ("so noi vu hung yen", "so-noi-vu"),
+        # "Sở" and a short form; words by their initials
+        ("Sở TP", "so-tu-phap"),
+        ("sở tc", "so-tai-chinh"),
+        ("CA tỉnh", "cong-an-tinh"),
+        ("Sở KH và ĐT", "so-ke-hoach-dau-tu"),
+        # "UBND" and a district's name, the unit's word left out or abbreviated
+        ("UBND Văn Lâm", "ubnd-huyen-van-lam"),
+        ("UBND H. Văn Lâm", "ubnd-huyen-van-lam"),
+        ("UBND TX. Mỹ Hào", "ubnd-tx-my-hao"),
+        # the first words of one name
+        ("VP", "vp-ubnd-tinh"),
+        ("Văn phòng UBND", "vp-ubnd-tinh"),
+    ],
+)
+def test_names_as_analysts_write_them(resolver: Resolver, typed: str, meant: str) -> None:
+    assert resolver.resolve(typed) == Match("agency", meant)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "HY",  # the province, not "thành phố Hưng Yên" with its unit left out
+        "TP",  # begins an alias (TP Hưng Yên) only: an alias is not begun
+        "Hưng Yên",  # the suffix alone names nothing
+    ],
+)
+def test_patterns_guess_no_agency_from_too_little(resolver: Resolver, typed: str) -> None:
+    with pytest.raises(UsageError):
+        resolver.resolve(typed)
+
+
+def test_a_pattern_that_fits_several_agencies_lists_them(resolver: Resolver) -> None:
+    with pytest.raises(AmbiguousName) as info:
+        resolver.resolve("Sở")
+    assert {"so-noi-vu", "so-tu-phap"} <= {id_ for id_, _ in info.value.candidates}
 
 
 def test_unknown_without_suggestions(resolver: Resolver) -> None:

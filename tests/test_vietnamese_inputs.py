@@ -120,3 +120,18 @@ def test_agencies_kind_in_any_case(cli: Invoke, typed: str) -> None:
     assert result.exit_code == 0, result.output
     kinds = {row["kind"] for row in json.loads(result.stdout)}
     assert kinds == {"district"}
+
+
+def test_agencies_lists_every_name_an_agency_answers_to(cli: Invoke) -> None:
+    listed = json.loads(cli("agencies", "-f", "json").stdout)
+    snv_plan = next(a for a in listed if a["id"] == "so-ke-hoach-dau-tu")
+    assert snv_plan["short"] == ["SKHĐT", "Sở KH&ĐT"]
+    van_lam = next(a for a in listed if a["id"] == "ubnd-huyen-van-lam")
+    assert "Văn Lâm" in van_lam["aliases"]
+    table = cli("agencies", "--kind", "district", env={"COLUMNS": None}).stdout
+    line = next(line for line in table.splitlines() if "also:" in line and "Văn Lâm" in line)
+    assert "Ủy ban nhân dân huyện Văn Lâm; huyện Văn Lâm; Văn Lâm" in line
+    # and each of them is a name --agency takes
+    for name in van_lam["aliases"]:
+        shown = cli("status", "-a", name, "-f", "csv").stdout
+        assert shown.splitlines()[1].split(",")[1] == "ubnd-huyen-van-lam"

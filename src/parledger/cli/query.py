@@ -8,7 +8,7 @@ from parledger.cli.common import emit, emit_records, load_workspace, show
 from parledger.model.errors import UsageError
 from parledger.present.export import Format
 
-AGENCY_COLUMNS = ["id", "name", "kind", "short", "groups", "tasks", "leads"]
+AGENCY_COLUMNS = ["id", "name", "kind", "short", "aliases", "groups", "tasks", "leads"]
 DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
 
 FORMAT_HELP = "Output: table for people; json, csv or md for scripts (stable bytes)."

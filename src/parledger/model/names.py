@@ -43,6 +43,21 @@ _MAX_ECHO = 60
 
 _HINT = "Run 'parledger agencies' for the list."
 
+# A query of more words than any name is not abbreviated: no pattern tried.
+_MAX_PATTERN_WORDS = 12
+
+# The words of an administrative unit that a name may carry and a person
+# leaves out ("UBND Văn Lâm" for UBND huyện Văn Lâm), folded.
+_UNIT_WORDS: tuple[tuple[str, ...], ...] = (
+    ("huyen",),
+    ("tinh",),
+    ("thi", "xa"),
+    ("thanh", "pho"),
+    ("thi", "tran"),
+    ("xa",),
+    ("phuong",),
+)
+
 _EXAMPLES = {
     "agency": "'so-noi-vu' or 'Sở Nội vụ'",
     "group": "'group:ubnd-cap-huyen' or 'group:UBND cấp huyện'",
@@ -164,10 +179,15 @@ class Resolver:
         self._names: dict[Entry, str] = {}
         # Registry order, so candidate lists read like the registry file.
         self._order: dict[Entry, int] = {}
+        # Each name, short form and alias as its folded words, for the
+        # patterns of _by_pattern; and whether it is the name or a short
+        # form, which alone may be named by their first words.
+        self._labels: list[tuple[Entry, tuple[str, ...], bool]] = []
         for agency in registry.agencies:
             self._add(("agency", agency.id), agency.name, agency.short, agency.aliases)
         for group in registry.groups:
             self._add(("group", group.id), group.name, [], group.aliases)
+        self._province = _province_suffixes(registry)
 
     def _add(self, entry: Entry, name: str, short: list[str], aliases: list[str]) -> None:
         self._names.setdefault(entry, name)
@@ -176,6 +196,10 @@ class Resolver:
             key = match_key(label)
             if key:
                 self._index.setdefault(key, set()).add(entry)
+        for label in (name, *short):
+            self._labels.append((entry, _words(label), True))
+        for label in aliases:
+            self._labels.append((entry, _words(label), False))
 
     def name(self, match: Match) -> str:
         """The official name of a resolved entry."""
@@ -205,12 +229,46 @@ class Resolver:
                 {entry for k, entries in self._index.items() if key in k for entry in entries},
                 kinds,
             )
+        if not exact:
+            exact = self._by_pattern(text, kinds)
         if len(exact) == 1:
             kind, id_ = exact[0]
             return Match(kind, id_)
         if exact:
             raise AmbiguousName(query, self._described(exact), what)
         raise UnknownName(query, self._described(self._nearest(key, kinds, 3)), what)
+
+    def _by_pattern(self, text: str, kinds: tuple[Kind, ...]) -> list[Entry]:
+        """What a name written as analysts write it means, when it is no
+        registry name: the province's name as a suffix ("Sở Nội vụ tỉnh Hưng
+        Yên", "Công an tỉnh Hưng Yên"), or words abbreviated by their
+        initials and the unit's word left out ("Sở TP" for Sở Tư pháp, "CA
+        tỉnh" for Công an tỉnh, "UBND Văn Lâm" for UBND huyện Văn Lâm), or
+        the first words of one name only ("VP" for Văn phòng UBND tỉnh)."""
+        key = match_key(text)
+        for suffix in self._province:
+            rest = key[: -len(suffix)] if key.endswith(suffix) else ""
+            found = self._allowed(self._index.get(rest, set()), kinds) if rest else []
+            if found:
+                return found
+        words = _words(text)
+        if not words or len(words) > _MAX_PATTERN_WORDS:
+            return []
+        found = self._allowed(
+            {entry for entry, label, _ in self._labels if _covers(words, label, whole=True)},
+            kinds,
+        )
+        if found:
+            return found
+        # An alias ("TP Hưng Yên") is not begun by a word alone ("TP").
+        return self._allowed(
+            {
+                entry
+                for entry, label, official in self._labels
+                if official and _covers(words, label, whole=False)
+            },
+            kinds,
+        )
 
     def resolve_agency(self, query: str) -> str:
         """Resolve ``query`` to an agency id; a group is a usage error."""
@@ -263,3 +321,63 @@ class Resolver:
                 if entry not in found:
                     found.append(entry)
         return found[:n]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The folded words of a name: "Sở TT&TT" → ("so", "tt", "tt")."""
+    words = []
+    word = ""
+    for character in text + " ":
+        key = match_key(character)
+        if key:
+            word += key
+        elif word:
+            words.append(word)
+            word = ""
+    return tuple(words)
+
+
+def _covers(
+    query: tuple[str, ...], label: tuple[str, ...], *, whole: bool, started: bool = False
+) -> bool:
+    """Whether the query's words spell the label's: each the same word, or
+    the initials of two or more ("ubnd" for Ủy ban nhân dân; a lone letter
+    for one word, "H. Văn Lâm"); a unit's word after the first may be left
+    out ("UBND Văn Lâm").  ``whole``: every word of the label is spelt, else
+    its first ones only."""
+    if not query:
+        return not label or not whole
+    if not label:
+        return False
+    word = query[0]
+    if word == label[0] and _covers(query[1:], label[1:], whole=whole, started=True):
+        return True
+    for span in range(1 if len(word) == 1 else 2, min(len(word), len(label)) + 1):
+        if "".join(w[0] for w in label[:span]) == word and _covers(
+            query[1:], label[span:], whole=whole, started=True
+        ):
+            return True
+    # Not the first word: "HY" is the province, not "thành phố Hưng Yên".
+    return started and any(
+        label[: len(unit)] == unit and _covers(query, label[len(unit) :], whole=whole, started=True)
+        for unit in _UNIT_WORDS
+        if unit != query[: len(unit)]
+    )
+
+
+def _province_suffixes(registry: Registry) -> tuple[str, ...]:
+    """The province's name as a name's suffix, longest first ("tinhhungyen",
+    "hungyen"): read off the province's own bodies ("Ủy ban nhân dân tỉnh
+    Hưng Yên"), never assumed."""
+    found: dict[str, int] = {}
+    for agency in registry.agencies:
+        if agency.kind.value == "province":
+            words = _words(agency.name)
+            if "tinh" in words[:-1]:
+                at = len(words) - 1 - words[::-1].index("tinh")
+                place = "".join(words[at + 1 :])
+                found[place] = found.get(place, 0) + 1
+    if not found:
+        return ()
+    place = max(found, key=found.__getitem__)
+    return ("tinh" + place, place)

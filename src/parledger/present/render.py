@@ -184,8 +184,14 @@ def agencies_table(records: Sequence[Record]) -> RenderableType:
     table.add_column("Tasks", justify="right")
     table.add_column("Leads", justify="right")
     for record in records:
+        # Under the name, every other name the agency answers to: --agency
+        # takes each of them.
+        name = Text(record["name"])
+        others = [*record["short"], *record["aliases"]]
+        if others:
+            name.append("\nalso: " + "; ".join(others), style="dim")
         table.add_row(
-            record["id"], record["name"], record["kind"], str(record["tasks"]), str(record["leads"])
+            record["id"], name, record["kind"], str(record["tasks"]), str(record["leads"])
         )
     return Group(table, count_line(len(records), "agency", "agencies"))
 

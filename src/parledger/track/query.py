@@ -164,6 +164,7 @@ def agencies(workspace: Workspace, *, kind: str | None = None) -> list[Record]:
             "name": agency.name,
             "kind": agency.kind.value,
             "short": list(agency.short),
+            "aliases": list(agency.aliases),
             "groups": list(agency.groups),
             "tasks": owed.get(agency.id, 0),
             "leads": leads.get(agency.id, 0),
