@@ -215,10 +215,14 @@ def test_empty_agency_is_refused(cli: Invoke) -> None:
     assert "empty" in result.stderr
 
 
-def test_group_is_not_an_agency_for_status(cli: Invoke) -> None:
-    result = cli("status", "--agency", "group:ubnd-cap-huyen")
-    assert result.exit_code == 2
-    assert "group" in result.stderr
+def test_a_group_for_status_is_its_members(cli: Invoke) -> None:
+    result = cli("status", "--agency", "group:ubnd-cap-huyen", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    districts = {row["agency"] for row in json.loads(result.stdout)}
+    assert len(districts) == 10
+    assert {"ubnd-huyen-van-lam", "ubnd-tp-hung-yen"} <= districts
+    table = cli("status", "--agency", "group:ubnd-cap-huyen").stdout
+    assert table.count("(ubnd-") == 10  # each member's table, under its summary line
 
 
 # -- tasks -------------------------------------------------------------------

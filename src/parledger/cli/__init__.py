@@ -89,6 +89,9 @@ class _Boundary(TyperGroup):
             command = ctx.invoked_subcommand or ""
             hint = f"parledger {command} --help".replace("  ", " ")
             message = exc.format_message()  # type: ignore[attr-defined]
+            if "'xlsx' is not one of" in message:
+                hint = "an Excel file is written by 'parledger export --format xlsx -o FILE'"
+                fail(UsageError(f"{message} ({hint})"))
             fail(UsageError(f"{message} (see '{hint}')"))
         except OSError as exc:
             # A file the user named or the workspace cannot be read or written.

@@ -15,7 +15,7 @@ import typer
 from parledger.model.errors import ParledgerError, ProblemsError, RowsError, UsageError
 from parledger.model.text import shown
 from parledger.present import export
-from parledger.present.export import Format
+from parledger.present.export import Format, TextFormat
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -195,15 +195,13 @@ def emit(text: str) -> None:
 
 def emit_records(
     ctx: typer.Context,
-    fmt: Format,
+    fmt: TextFormat,
     records: Sequence[Record],
     columns: Sequence[str],
     table: Callable[[], RenderableType],
 ) -> None:
     """A table for people, or the records in a text format for scripts."""
-    if fmt is Format.TABLE:
+    if fmt is TextFormat.TABLE:
         show(ctx, table())
         return
-    if fmt is Format.XLSX:
-        raise UsageError("an Excel file is written by 'parledger export --format xlsx -o FILE'")
-    emit(export.render(records, columns, fmt))
+    emit(export.render(records, columns, Format(fmt.value)))

@@ -11,7 +11,7 @@ import typer
 from parledger.cli.common import emit, emit_records, load_workspace, locate
 from parledger.model.enums import Role, Status
 from parledger.model.errors import UsageError
-from parledger.present.export import Format
+from parledger.present.export import TextFormat
 
 if TYPE_CHECKING:
     from parledger.model.models import Entry
@@ -332,7 +332,9 @@ def history(
     since: str | None = typer.Option(
         None, "--since", help="Only entries whose date is on or after this day."
     ),
-    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table, json, csv or md."),
+    fmt: TextFormat = typer.Option(
+        TextFormat.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
+    ),
 ) -> None:
     """The audit trail: every ledger entry, corrections included, newest last, with
     who recorded it and when."""

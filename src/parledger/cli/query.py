@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import typer
 
 from parledger.cli.common import emit, emit_records, load_workspace, show
 from parledger.model.errors import UsageError
-from parledger.present.export import Format
+from parledger.present.export import TextFormat
 
 AGENCY_COLUMNS = ["id", "name", "kind", "short", "aliases", "groups", "tasks", "leads"]
 DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
 
-FORMAT_HELP = "Output: table for people; json, csv or md for scripts (stable bytes)."
+FORMAT_HELP = "Output: table for people; json, jsonl, csv or md for scripts (stable bytes)."
+
+
+class ShowFormat(StrEnum):
+    """What show writes: one task is a panel or a JSON object, not rows."""
+
+    TABLE = "table"
+    JSON = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +42,7 @@ def tasks(
         "-s",
         help="Text to find in id, title or wording; case and accents ignored.",
     ),
-    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
+    fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the directive's outline: parts, sections and the 47 numbered items.
 
@@ -61,7 +70,7 @@ def tasks(
 def show_task(
     ctx: typer.Context,
     task_id: str = typer.Argument(..., metavar="ID", help="Outline id, e.g. I.1.2 or III.3.5."),
-    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table or json."),
+    fmt: ShowFormat = typer.Option(ShowFormat.TABLE, "--format", "-f", help="table or json."),
 ) -> None:
     """Show one task in full: its verbatim wording, who must act, lead, references,
     targets and cadence."""
@@ -70,20 +79,18 @@ def show_task(
 
     workspace = load_workspace(ctx)
     record = query.task_detail(workspace, task_id)
-    if fmt is Format.JSON:
+    if fmt is ShowFormat.JSON:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.present import export
 
         emit(export.to_json(record))
-    elif fmt is Format.TABLE:
+    else:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.present import render
 
         names = {a.id: a.name for a in workspace.registry.agencies}
         names |= {f"group:{g.id}": g.name for g in workspace.registry.groups}
         show(ctx, render.task_detail(record, names))
-    else:
-        raise UsageError("show prints a table or json; use 'parledger tasks' for csv or md")
 
 
 def agencies(
@@ -92,7 +99,7 @@ def agencies(
         None, "--kind", "-k", help="Only this kind: department, district, media, central …"
     ),
     groups: bool = typer.Option(False, "--groups", help="List the groups instead of agencies."),
-    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
+    fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the agency registry: ids, names, kinds, groups and how many tasks each owes."""
     # Lazy: what this command alone uses; --help and other commands stay light.
@@ -127,7 +134,7 @@ def refs(
         metavar="[DOCUMENT]",
         help="One document, e.g. 766/QĐ-TTg, to list the tasks citing it.",
     ),
-    fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help=FORMAT_HELP),
+    fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List the documents the directive cites and the tasks that rest on each."""
     # Lazy: what this command alone uses; --help and other commands stay light.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +22,7 @@ from parledger.cli.common import (
     show,
 )
 from parledger.model.errors import ProblemsError, UsageError
-from parledger.present.export import Format
+from parledger.present.export import Format, TextFormat
 
 if TYPE_CHECKING:
     from parledger.model.records import Record
@@ -126,14 +128,19 @@ def _lang(lang: str | None) -> Lang:
     return resolve(lang)
 
 
+AGENCIES_HELP = (
+    'Agency id, name or short form ("Sở Nội vụ", "so noi vu", SNV), or group:ID for a '
+    "group's members (group:ubnd-cap-huyen). Repeat for several."
+)
+DUE_WITHIN_HELP = (
+    "Only tasks not done that are overdue or fall due within N days of the day the data "
+    "is judged on, soonest first, across agencies."
+)
+
+
 def status(
     ctx: typer.Context,
-    agency: str | None = typer.Option(
-        None,
-        "--agency",
-        "-a",
-        help='Agency id, name or short form, e.g. "Sở Nội vụ", "so noi vu", SNV.',
-    ),
+    agency: list[str] = typer.Option([], "--agency", "-a", help=AGENCIES_HELP),
     index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
     dimension: str | None = typer.Option(
         None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
@@ -142,14 +149,20 @@ def status(
         None,
         "--category",
         "-c",
-        help="Only this category: done_on_time, done_late, in_progress, overdue, not_started.",
+        help="Only this category: done_on_time, done_late, in_progress, overdue, not_started "
+        "(or the words the tables print, English or Vietnamese).",
+    ),
+    due_within: int | None = typer.Option(
+        None, "--due-within", min=0, metavar="DAYS", help=DUE_WITHIN_HELP
     ),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     period: str | None = typer.Option(None, "--period", "-p", help=PERIOD_HELP),
-    fmt: Format = typer.Option(
-        Format.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
+    fmt: TextFormat = typer.Option(
+        TextFormat.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
     ),
-    wide: bool = typer.Option(False, "--wide", "-w", help="Every column, whatever the width."),
+    wide: bool = typer.Option(
+        False, "--wide", "-w", help="Every column (titles, notes), no value cut."
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
     fail_on: list[Condition] = typer.Option([], "--fail-on", help=FAIL_ON_HELP),
     quiet: bool = typer.Option(
@@ -158,11 +171,15 @@ def status(
 ) -> None:
     """Where tasks stand.
 
-    With --agency: the agency's tasks grouped by index, a summary line of counts on
-    top, and per task its role, due date, category, percent, last update and
-    evidence. Without: one row per agency (departments, district UBNDs, other
+    Without --agency: one row per agency (departments, district UBNDs, other
     bodies) with tasks owed, done on time, done late, in progress, overdue, not
-    started, completion % and last update, and totals.
+    started, completion % and last update, and totals. With --agency: the
+    agency's tasks grouped by index, a summary line of counts on top, and per task
+    its role, due date, category, percent, last update and evidence (--wide: and
+    the last report's note); several --agency, or a group, print each agency's
+    table in turn. With --category or --due-within and no single agency: the tasks
+    themselves across agencies, soonest due first, with the days late or left and
+    the last report's note.
 
     Categories: done on time (Hoàn thành đúng hạn), done late (Hoàn thành quá
     hạn), in progress within the deadline (Đang thực hiện trong hạn), overdue
@@ -170,6 +187,13 @@ def status(
     continuous tasks without one are never overdue, but are "stale" when they
     have no report in the period. Exit codes: 0 ok, 1 data problems, 2 usage,
     3 a --fail-on condition held.
+
+    \b
+    Examples:
+      parledger status --agency "Sở Nội vụ"
+      parledger status --category overdue
+      parledger status --due-within 14 --agency group:ubnd-cap-huyen
+      parledger status --agency SNV --agency STP --format csv
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import export
@@ -177,53 +201,84 @@ def status(
     from parledger.track import query
     from parledger.track import status as standing
 
-    if fmt is Format.XLSX:
-        raise UsageError("status prints text; for Excel use 'parledger export --format xlsx'")
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
+    chosen = query.agency_set(workspace, agency) if agency else None
     scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    if chosen is not None or due_within is not None:
+        due_by = None if due_within is None else scope.cutoff() + dt.timedelta(days=due_within)
+        scope = dataclasses.replace(scope, agencies=chosen, due_by=due_by)
     shown = scope.cutoff().isoformat() if (as_of or period) else None
     wide = wide or console().width >= WIDE_AT
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present.views import OVERVIEW_COLUMNS, STATUS_COLUMNS
 
-    if agency is None:
-        rows = standing.rows(workspace, scope)
-        overview = standing.overview_rows(workspace, scope)
-        if quiet:
-            pass
-        elif fmt is Format.TABLE:
-            show(
-                ctx,
-                render.overview_table(
-                    overview,
-                    as_of=shown,
-                    lang=language,
-                    wide=wide,
-                    width=layout_width(wide),
-                    other_names={a.id: (a.short, a.aliases) for a in workspace.registry.agencies},
-                ),
-                wide=wide,
-            )
-        else:
-            emit(export.render(overview, OVERVIEW_COLUMNS, fmt, lang=language))
-        _check(fail_on, rows)
-        return
-    agency_id = query.resolver(workspace).resolve_agency(agency)
-    rows = standing.rows(workspace, scope, agency=agency_id)
+    rows = standing.rows(workspace, scope)
+    one = chosen is not None and len(chosen) == 1
+    chase = not one and (scope.category is not None or scope.due_by is not None)
     if quiet:
         pass
-    elif fmt is Format.TABLE:
-        # Only the name and id head the table: no need to count every
-        # agency's tasks, as `query.agencies` does for the registry listing.
-        known = next(a for a in workspace.registry.agencies if a.id == agency_id)
-        found = {"id": known.id, "name": known.name}
+    elif fmt is not TextFormat.TABLE:
+        if chosen is None and not chase:
+            overview = standing.overview_rows(workspace, scope)
+            emit(export.render(overview, OVERVIEW_COLUMNS, Format(fmt.value), lang=language))
+        else:
+            emit(export.render(rows, STATUS_COLUMNS, Format(fmt.value), lang=language))
+    elif chase:
         show(
-            ctx, render.agency_status(found, rows, as_of=shown, lang=language, wide=wide), wide=wide
+            ctx,
+            render.chase_table(
+                rows, as_of=scope.cutoff(), title=_chase_title(scope, language), lang=language
+            ),
+            wide=wide,
+        )
+    elif chosen is None:
+        show(
+            ctx,
+            render.overview_table(
+                standing.overview_rows(workspace, scope),
+                as_of=shown,
+                lang=language,
+                wide=wide,
+                width=layout_width(wide),
+                other_names={a.id: (a.short, a.aliases) for a in workspace.registry.agencies},
+            ),
+            wide=wide,
         )
     else:
-        emit(export.render(rows, STATUS_COLUMNS, fmt, lang=language))
+        # Each agency's table in registry order; only the name and id head
+        # it: no need to count every agency's tasks, as `query.agencies` does.
+        tables = [
+            render.agency_status(
+                {"id": known.id, "name": known.name},
+                [row for row in rows if row["agency"] == known.id],
+                as_of=shown,
+                lang=language,
+                wide=wide,
+            )
+            for known in workspace.registry.agencies
+            if known.id in chosen
+        ]
+        show(ctx, render.one_after_another(tables), wide=wide)
     _check(fail_on, rows)
+
+
+def _chase_title(scope: Scope, lang: Lang) -> str:
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.model.dates import display
+    from parledger.present import labels
+    from parledger.present.labels import Lang
+
+    vi = lang is Lang.VI
+    parts = []
+    if scope.category is not None:
+        parts.append(labels.word(labels.CATEGORY, scope.category.value, lang))
+    if scope.due_by is not None:
+        by = display(scope.due_by)
+        parts.append(f"quá hạn hoặc đến hạn trước {by}" if vi else f"overdue or due by {by}")
+    at = display(scope.cutoff())
+    title = "; ".join(parts)
+    return title[:1].upper() + title[1:] + (f" (đến ngày {at})" if vi else f" (as of {at})")
 
 
 class ReportFormat(StrEnum):
@@ -422,11 +477,23 @@ def export(
     ),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     period: str | None = typer.Option(None, "--period", "-p", help=PERIOD_HELP),
+    agency: list[str] = typer.Option([], "--agency", "-a", help=AGENCIES_HELP),
+    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
+    dimension: str | None = typer.Option(
+        None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
+    ),
+    category: str | None = typer.Option(
+        None, "--category", "-c", help="Only this category, as status takes it."
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
     fail_on: list[Condition] = typer.Option([], "--fail-on", help=FAIL_ON_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No message on success."),
 ) -> None:
     """Export the state for other systems: the same workspace gives the same bytes.
+
+    --agency, --index, --dimension and --category select as they do for status:
+    the status and overview views keep the rows they select, the report counts
+    them, the tasks view keeps the index, the history the agencies' entries.
 
     CSV keeps English keys as headers unless --lang vi; Markdown and Excel use words
     people read. xlsx writes the chosen view as one sheet (--view all: every view,
@@ -443,7 +510,12 @@ def export(
     if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
     workspace = _workspace(ctx, fail_on)
-    scope = _scope(as_of=as_of, period=period)
+    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    if agency:
+        # Lazy: what this command alone uses; --help and other commands stay light.
+        from parledger.track import query
+
+        scope = dataclasses.replace(scope, agencies=query.agency_set(workspace, agency))
     names = list(VIEWS) if view is ViewName.ALL else [view.value]
     if view is ViewName.ALL and fmt not in (ExportFormat.JSON, ExportFormat.XLSX):
         raise UsageError("--view all needs --format json or xlsx; CSV and Markdown hold one table")

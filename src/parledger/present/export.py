@@ -32,6 +32,17 @@ class Format(StrEnum):
     XLSX = "xlsx"
 
 
+class TextFormat(StrEnum):
+    """What a command that prints writes: every format but the binary xlsx,
+    which only ``export`` and ``report`` write to a file; --help lists these."""
+
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    MD = "md"
+
+
 # csv and json are imported where they are used: a status table needs
 # neither, and every command pays for what is imported here (2.5 ms).
 

@@ -3,6 +3,7 @@ report.  Words follow the language (--lang); colour only repeats them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
@@ -91,6 +92,8 @@ def agency_status(
         table.add_column("%", justify="right", no_wrap=True)
         table.add_column(_h("last_update", lang), no_wrap=True)
         table.add_column(_h("evidence", lang), ratio=1, min_width=8)
+        if wide:
+            table.add_column(_h("note", lang), ratio=1, min_width=8)
         for record in records:
             if record["index"] != index:
                 continue
@@ -107,6 +110,7 @@ def agency_status(
                 "" if percent is None else str(percent),
                 day(record["last_update"]),
                 one_line("; ".join(record["evidence"])),
+                *([one_line(record.get("note") or "")] if wide else []),
             )
         parts.append(fit_columns(table))
     if stale:
@@ -123,6 +127,67 @@ def agency_status(
             Text("No task in this selection." if not vi else "Không có nhiệm vụ.", style="dim")
         )
     return Group(*parts)
+
+
+def one_after_another(parts: Sequence[RenderableType]) -> RenderableType:
+    """Several agencies' tables, a blank line between them."""
+    spaced: list[RenderableType] = []
+    for part in parts:
+        if spaced:
+            spaced.append(Text(""))
+        spaced.append(part)
+    return Group(*spaced)
+
+
+def chase_table(
+    records: Sequence[Record], *, as_of: dt.date, title: str, lang: Lang = Lang.EN
+) -> RenderableType:
+    """Tasks across agencies, soonest due first: what is overdue and what
+    falls due next, each with its agency, its due date, the days late or
+    left, the last report and its note (why a task is blocked, say)."""
+    vi = lang is Lang.VI
+    table = new_table(title=title)
+    table.add_column(_h("task", lang), no_wrap=True)
+    table.add_column(_h("agency", lang), ratio=1, min_width=12)
+    table.add_column(_h("due", lang), no_wrap=True)
+    table.add_column("Còn/quá" if vi else "Days", justify="right", no_wrap=True)
+    table.add_column(_h("category", lang), no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    table.add_column(_h("last_update", lang), no_wrap=True)
+    table.add_column(_h("note", lang), ratio=1, min_width=8)
+    order = {id(record): at for at, record in enumerate(records)}
+    ordered = sorted(records, key=lambda r: (r["due"] is None, r["due"] or "", order[id(r)]))
+    for record in ordered:
+        percent = record["percent"]
+        table.add_row(
+            record["task"],
+            record["name"],
+            day(record["due"]),
+            _days(record["due"], as_of, vi),
+            category(record["category"], lang),
+            "" if percent is None else str(percent),
+            day(record["last_update"]),
+            record.get("note") or "",
+        )
+    count = (
+        f"{len(records)} nhiệm vụ của {len({r['agency'] for r in records})} cơ quan"
+        if vi
+        else f"{plural(len(records), 'task')} of "
+        f"{plural(len({r['agency'] for r in records}), 'agency', 'agencies')}"
+    )
+    return Group(fit_columns(table), Text(count, style="dim"))
+
+
+def _days(due: str | None, as_of: dt.date, vi: bool) -> str:
+    """Days late or left at the day the data is judged on ("12 late", "3 left")."""
+    if due is None:
+        return ""
+    late = (as_of - dt.date.fromisoformat(due)).days
+    if late > 0:
+        return f"quá {late}" if vi else f"{late} late"
+    if late == 0:
+        return "hôm nay" if vi else "today"
+    return f"còn {-late}" if vi else f"{-late} left"
 
 
 # Overview headers, short enough for 80 columns.
@@ -298,6 +363,7 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
                 "" if row["completion"] is None else str(row["completion"]),
             )
         parts.append(table)
+    parts.append(_behind_table(report["behind"], lang))
     stale = report["stale"]
     heading = (
         "Nhiệm vụ thường xuyên chưa có báo cáo trong kỳ"
@@ -315,3 +381,33 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
     else:
         parts.append(Text(f"{heading}: {'không có' if vi else 'none'}.", style="dim"))
     return Group(*parts)
+
+
+def _behind_table(behind: Sequence[Record], lang: Lang) -> RenderableType:
+    vi = lang is Lang.VI
+    heading = BEHIND_HEADING[vi]
+    if not behind:
+        return Text(f"{heading}: {'không có' if vi else 'none'}.", style="dim")
+    table = new_table(title=heading)
+    table.add_column(_h("agency", lang), ratio=1, min_width=12, overflow="fold")
+    table.add_column(_h("tasks", lang), justify="right")
+    table.add_column(_h("overdue", lang), justify="right")
+    table.add_column("Chưa BC kỳ" if vi else "No report", justify="right")
+    table.add_column(_h("completion", lang), justify="right")
+    table.add_column(_h("last_update", lang), no_wrap=True)
+    for row in behind:
+        table.add_row(
+            row["name"],
+            str(row["tasks"]),
+            Text(str(row["overdue"]), style="bold red" if row["overdue"] else ""),
+            str(row["stale"]),
+            "" if row["completion"] is None else str(row["completion"]),
+            day(row["last_update"]),
+        )
+    return table
+
+
+BEHIND_HEADING = {
+    False: "Furthest behind (most overdue, then most without a report)",
+    True: "Cơ quan chậm nhất (nhiều nhiệm vụ quá hạn, chưa báo cáo nhất)",
+}

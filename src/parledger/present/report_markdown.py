@@ -10,6 +10,7 @@ from parledger.model.records import Record
 from parledger.present import labels
 from parledger.present.export import localise, to_markdown
 from parledger.present.labels import Lang
+from parledger.present.render_status import BEHIND_HEADING
 
 
 def markdown(report: Record, lang: Lang = Lang.EN) -> str:
@@ -56,6 +57,31 @@ def markdown(report: Record, lang: Lang = Lang.EN) -> str:
             "",
             to_markdown(localise(rows, lang), columns, names=names).rstrip(),
         ]
+    lines += ["", f"## {BEHIND_HEADING[vi]}", ""]
+    if not report["behind"]:
+        lines.append("Không có." if vi else "None.")
+    else:
+        # The agency is the row's label; dates as offices write them.
+        behind = [
+            {
+                **row,
+                "key": row["name"],
+                "last_update": display_iso(row["last_update"]) if row["last_update"] else "",
+            }
+            for row in report["behind"]
+        ]
+        lines.append(
+            to_markdown(
+                localise(behind, lang),
+                ["key", "tasks", "overdue", "stale", "completion", "last_update"],
+                names=[
+                    labels.header("agency", lang),
+                    *(labels.header(c, lang) for c in ("tasks", "overdue", "stale")),
+                    labels.header("completion", lang),
+                    labels.header("last_update", lang),
+                ],
+            ).rstrip()
+        )
     heading = (
         "Nhiệm vụ thường xuyên chưa có báo cáo trong kỳ"
         if vi

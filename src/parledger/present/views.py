@@ -60,12 +60,15 @@ def _history(workspace: Workspace, scope: Scope, today: dt.date | None) -> list[
     # Lazy: a view imports its track module only when it is exported.
     from parledger.track.history import history
 
-    return [{k: v for k, v in r.items() if k != "entry"} for r in history(workspace)]
+    return [
+        {k: v for k, v in r.items() if k != "entry"}
+        for r in history(workspace, agencies=scope.agencies)
+    ]
 
 
 STATUS_COLUMNS = [
     "task", "agency", "name", "index", "dimension", "title", "role", "due", "status",
-    "percent", "value", "target", "category", "stale", "last_update", "evidence", "entry",
+    "percent", "value", "target", "category", "stale", "last_update", "evidence", "note", "entry",
 ]  # fmt: skip
 OVERVIEW_COLUMNS = [
     "agency", "name", "short", "kind", "group", "tasks", "done_on_time", "done_late", "in_progress",

@@ -31,8 +31,8 @@ Members = Callable[[str], list[str]]  # group id → the agencies that owe for i
 
 # Per pair: (date ordinal, sequence, present, directive dropped, role, due ordinal, entry id)
 Assignment = tuple[int, int, bool, bool, str | None, int | None, str]
-# Per pair: (date ordinal, sequence, status, percent, evidence, entry id)
-Progress = tuple[int, int, str, int | None, tuple[str, ...], str]
+# Per pair: (date ordinal, sequence, status, percent, evidence, entry id, note)
+Progress = tuple[int, int, str, int | None, tuple[str, ...], str, str | None]
 # Per pair: (date ordinal, sequence, value, target)
 Value = tuple[int, int, float, str | None]
 
@@ -84,7 +84,7 @@ class Fold:
             if pair not in self.progress or key >= self.progress[pair][: SEQUENCE + 1]:
                 self.progress[pair] = (
                     day, self.sequence, entry.status.value, entry.percent,
-                    tuple(entry.evidence), entry.id,
+                    tuple(entry.evidence), entry.id, entry.note,
                 )  # fmt: skip
             if entry.value is not None and (
                 pair not in self.values or key >= self.values[pair][: SEQUENCE + 1]
@@ -220,6 +220,7 @@ def fold(facts: Iterable[Entry], members: Members, *, cutoff: dt.date | None = N
         pair = (entry.task, entry.agency)
         progress[pair] = (
             day, sequence, entry.status._value_, entry.percent, tuple(entry.evidence), entry.id,
+            entry.note,
         )  # fmt: skip
         if entry.value is not None:
             values[pair] = (day, sequence, entry.value, entry.target)

@@ -75,8 +75,10 @@ def history(
     task: str | None = None,
     agency: str | None = None,
     since: str | None = None,
+    agencies: frozenset[str] | None = None,
 ) -> list[Record]:
-    """Every entry, corrections included, in the order they were recorded."""
+    """Every entry, corrections included, in the order they were recorded;
+    ``agencies``: only those that concern one of them (an export's filter)."""
     outline = outline_of(workspace)
     wanted_task = find_node(outline, task).id if task is not None else None
     since_day = parse_date(since, "--since") if since is not None else None
@@ -86,6 +88,8 @@ def history(
         if wanted_task is not None and entry.task != wanted_task:
             continue
         if agency is not None and not _concerns(outline, entry, agency):
+            continue
+        if agencies is not None and not any(_concerns(outline, entry, a) for a in agencies):
             continue
         if since_day is not None and entry.date < since_day:
             continue

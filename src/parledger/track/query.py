@@ -7,6 +7,7 @@ exported as JSON, CSV or Markdown with the same content.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Any
 
@@ -173,6 +174,20 @@ def agencies(workspace: Workspace, *, kind: str | None = None) -> list[Record]:
         for agency in workspace.registry.agencies
         if kind is None or agency.kind.value == kind
     ]
+
+
+def agency_set(workspace: Workspace, names: Sequence[str]) -> frozenset[str]:
+    """The agencies several typed names stand for: each an agency, or a
+    group's members ("group:ubnd-cap-huyen"); an unknown name is an error."""
+    outline = outline_of(workspace)
+    found: set[str] = set()
+    for name in names:
+        match = resolver(workspace).resolve(name)
+        members = [match.id] if match.kind == "agency" else outline.members(match.id)
+        if not members:
+            raise UsageError(f"group '{match.id}' has no member agencies; name its agencies")
+        found.update(members)
+    return frozenset(found)
 
 
 def groups(workspace: Workspace) -> list[Record]:

@@ -47,6 +47,46 @@ def default_scope(workspace: Workspace, scope: Scope, today: dt.date | None = No
     return dataclasses.replace(scope, period=year)
 
 
+BEHIND_LISTED = 5  # agencies the report names as furthest behind
+
+
+def furthest_behind(selected: list[Record], listed: int = BEHIND_LISTED) -> list[Record]:
+    """The agencies furthest behind: most tasks overdue, then most continuous
+    tasks with no report in the period, then the least share done; only
+    those with something overdue or unreported, at most ``listed``."""
+    by_agency: dict[str, list[Record]] = {}
+    for row in selected:
+        by_agency.setdefault(row["agency"], []).append(row)
+    behind = []
+    for at, (agency, owned) in enumerate(by_agency.items()):
+        overdue = sum(1 for r in owned if r["category"] == "overdue")
+        stale = sum(1 for r in owned if r["stale"])
+        if not overdue and not stale:
+            continue
+        applicable = [r for r in owned if r["category"] != "not_applicable"]
+        done = sum(1 for r in applicable if r["category"] in ("done_on_time", "done_late"))
+        updates = [r["last_update"] for r in owned if r["last_update"]]
+        behind.append(
+            (
+                -overdue,
+                -stale,
+                done / len(applicable) if applicable else 1.0,
+                at,
+                {
+                    "agency": agency,
+                    "name": owned[0]["name"],
+                    "tasks": len(owned),
+                    "overdue": overdue,
+                    "stale": stale,
+                    "completion": round(100 * done / len(applicable)) if applicable else None,
+                    "last_update": max(updates) if updates else None,
+                },
+            )
+        )
+    behind.sort(key=lambda ranked: ranked[:4])
+    return [ranked[4] for ranked in behind[:listed]]
+
+
 def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -> Record:
     """The whole report as one record: period, baseline, roll-ups, missing reports.
 
@@ -85,6 +125,7 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
         "baseline": [plain(b) for b in meta.baseline],
         "rollups": [*by_index, *by_dimension],
         "total": _rollup("total", "all", selected),
+        "behind": furthest_behind(selected),
         "stale": [
             {
                 "task": r["task"],

@@ -65,6 +65,7 @@ class TaskState:
     last_update: dt.date | None = None
     evidence: list[str] = field(default_factory=list)
     entry: str | None = None  # id of the progress entry the status comes from
+    note: str | None = None  # that entry's note: why a task is blocked, say
     category: Category = Category.NOT_STARTED
     stale: bool = False  # continuous, and no report in the period
 
@@ -78,6 +79,10 @@ class Scope:
     index: Index | None = None
     dimension: Dimension | None = None
     category: Category | None = None
+    # Only these agencies (several --agency, or a group's members); None: all.
+    agencies: frozenset[str] | None = None
+    # Only tasks not done that fall due by this day (overdue ones included).
+    due_by: dt.date | None = None
 
     def cutoff(self, today: dt.date | None = None) -> dt.date:
         """The day deadlines are judged on: --as-of, else the period's cut-off, else today."""
@@ -141,7 +146,8 @@ def states(
     for pair, state in owed.items():
         progress = folded.progress.get(pair)
         if progress is not None:
-            day, _, status, percent, evidence, entry_id = progress
+            day, _, status, percent, evidence, entry_id, note = progress
+            state.note = note
             state.status = Status(status)
             state.percent = percent
             state.last_update = dt.date.fromordinal(day)
@@ -158,6 +164,15 @@ def states(
         )
     order = _order(outline)
     return sorted(owed.values(), key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
+
+
+def _falls_due(state: TaskState, by: dt.date) -> bool:
+    """Not done nor set aside, and due by ``by``: what an office chases."""
+    return (
+        state.due is not None
+        and state.due <= by
+        and state.category in (Category.OVERDUE, Category.IN_PROGRESS, Category.NOT_STARTED)
+    )
 
 
 def categorise(state: TaskState, today: dt.date) -> Category:
@@ -231,8 +246,15 @@ def rows(
     scope = scope or Scope()
     outline = Outline(workspace.directive, workspace.registry)
     out: list[Record] = []
+    only = scope.agencies
+    if agency is None and only is not None and len(only) == 1:
+        agency = next(iter(only))  # one agency's pairs alone are worked out
     for state in states(workspace, scope=scope, today=today, agency=agency):
         if scope.category is not None and state.category is not scope.category:
+            continue
+        if only is not None and state.agency not in only:
+            continue
+        if scope.due_by is not None and not _falls_due(state, scope.due_by):
             continue
         node = outline.nodes[state.task]
         node_index = outline.index_of(node)
@@ -263,6 +285,7 @@ def rows(
                 "stale": state.stale,
                 "last_update": state.last_update.isoformat() if state.last_update else None,
                 "evidence": state.evidence,
+                "note": state.note,
                 "entry": state.entry,
             }
         )
