@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parledger.model.docref import normalise_evidence
+from parledger.model.docref import normalise_evidence, office_date
 from parledger.model.errors import UsageError
 from parledger.model.models import Registry
 from parledger.rules.outline import Outline
@@ -235,7 +235,7 @@ class Generator:
         issued = day - dt.timedelta(days=self.rng.randint(0, 10))
         number = self.rng.randint(1, 999)
         doc_type = self.rng.choice(DOC_TYPES)
-        out = [f"{number}/{doc_type}-{pair.issuer} ngày {issued.day}/{issued.month}/{issued.year}"]
+        out = [f"{number}/{doc_type}-{pair.issuer} ngày {office_date(issued)}"]
         roll = self.rng.random()
         if roll < 0.05:
             out.append(f"https://hungyen.gov.vn/van-ban/{issued.year}/{number}-{pair.agency}")
@@ -390,9 +390,10 @@ def generate(count: int, out: Path, seed: int | None = None) -> None:
     add_communes(out, registry)
     ws = loader.load(location)  # with the communes: they owe what ubnd-cap-xa owes
     ledger = entries(ws, count, count if seed is None else seed)
-    for entry in ledger:  # the same check `record` makes on evidence
+    for entry in ledger:  # the same check `record` makes on evidence, and its form
         for item in entry.get("evidence", []):
-            normalise_evidence(item)
+            if normalise_evidence(item) != item:
+                raise SystemExit(f"generate.py: {item!r} is not in the form record writes")
     text = journal.header(ws.directive.id) + "".join(journal.format_entry(e) for e in ledger)
     location.ledger_path.write_text(text, encoding="utf-8")
 

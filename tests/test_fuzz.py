@@ -156,11 +156,20 @@ evidence = st.one_of(
         st.sampled_from(["", "2018/", "2024/"]),
         st.sampled_from(_CODES),
         st.sampled_from(_CODES),
-        st.sampled_from(["", " ngày 15/6/2024", " ngày 02/10/2024"]),
+        # No later than any fact here (from 1/1/2000): evidence is not
+        # dated after the fact it proves.
+        st.sampled_from(["", " ngày 01/01/2000", " ngày 1/1/2000"]),
     ),
     st.builds(lambda n, kind: f"{n}-{kind}/TU", st.integers(1, 999), st.sampled_from(_CODES)),
     st.sampled_from(
         ["https://baohungyen.vn/cai-cach-hanh-chinh", "http://snv.hungyen.gov.vn/a?b=c"]
+    ),
+    # As offices write them, which a hand-edited ledger may hold.
+    st.builds(
+        "{}{}/bc–snv{}".format,
+        st.sampled_from(["Báo cáo số ", "BÁO CÁO SỐ ", "Văn bản số "]),
+        st.integers(1, 9999),
+        st.sampled_from(["", ", ngày 01 tháng 01 năm 2000", " Ngày 1/1/2000"]),
     ),
 )
 
@@ -202,6 +211,8 @@ def _progress_fields(draw: st.DrawFn, task: str, *, correction: bool) -> Raw:
     items = draw(st.lists(evidence, min_size=1 if correction else 0, max_size=3))
     if not correction or draw(st.booleans()):
         fields["evidence"] = items
+        if items and draw(st.booleans()):  # what was typed, kept beside
+            fields["evidence_as_written"] = [f"Văn bản số {item}" for item in items]
     return fields
 
 
@@ -350,6 +361,7 @@ DAMAGES = [
     "unknown-field",
     "unknown-target",
     "bad-kind",
+    "late-evidence",
 ]
 WRONG_VALUES: dict[str, list[Any]] = {
     "id": [5, "e-XYZ", "E-0123456789AB", ["e-0123456789ab"], "", "e-\nfoo", "e-\x1b[31m"],
@@ -419,6 +431,11 @@ def _damage(draw: st.DrawFn, raw: Raw, good: list[Raw], taken: set[str]) -> Raw:
         out[wrong[0]] = wrong[1]
     elif how == "missing":
         out.pop(draw(st.sampled_from(REQUIRED[kind])))
+    elif how == "late-evidence" and kind is EntryKind.PROGRESS:
+        # Every fact here is dated in 2000–2024: this proves it from later.
+        late = ["200/BC-SNV ngày 15/6/2099", "Báo cáo số 5/bc-snv ngày 02 tháng 01 năm 2025"]
+        out["evidence"] = [draw(st.sampled_from(late))]
+        out.pop("evidence_as_written", None)
     else:  # "wrong-type", and what does not apply to this entry's kind
         field = draw(st.sampled_from(sorted(WRONG_VALUES)))
         out[field] = draw(st.sampled_from(WRONG_VALUES[field]))

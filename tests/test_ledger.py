@@ -416,7 +416,7 @@ def test_record_shows_as_added_lines_in_git_diff(cli: Invoke, ws: Path) -> None:
     _git(ws, "add", "-A")
     _git(ws, "commit", "-qm", "init")
     _record(
-        cli, "I.1.1", "-a", "SNV", "--status", "in_progress", "-e", EVIDENCE, "--date", "2024-06-01"
+        cli, "I.1.1", "-a", "SNV", "--status", "in_progress", "-e", EVIDENCE, "--date", "2024-06-15"
     )
     stat = _git(ws, "diff", "--numstat").split()
     # One added line for the fact, in one file; the first entry also brings

@@ -133,7 +133,8 @@ VIETNAMESE = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 )
 NOTE_ALPHABET = VIETNAMESE + VIETNAMESE.upper() + " \n\"'#:{}-,.0123456789/\\"
-EVIDENCE = ["200/BC-SNV ngày 15/6/2024", "61/2018/NĐ-CP", "28-CT/TU", "https://example.org/bc"]
+# Dated before every fact here (2024): evidence is not dated after its fact.
+EVIDENCE = ["200/BC-SNV ngày 15/12/2023", "61/2018/NĐ-CP", "28-CT/TU", "https://example.org/bc"]
 BY = ["Nguyễn Thị Mai", "Trần Văn Khiên", 'Lê "Bé" Ba']
 
 # What analysts type: words with tone marks, line breaks, quotes, and what
@@ -170,7 +171,10 @@ def new_entry(draw: st.DrawFn, number: int, base: list[dict[str, Any]]) -> dict[
         status = draw(st.sampled_from(["not_started", "in_progress", "done", "blocked"]))
         percent = 100 if status == "done" else draw(st.none() | st.integers(0, 100))
         evidence = draw(st.lists(st.sampled_from(EVIDENCE), max_size=2))
-        return common | {"kind": kind, "status": status, "percent": percent, "evidence": evidence}
+        progress = {"kind": kind, "status": status, "percent": percent, "evidence": evidence}
+        if evidence and draw(st.booleans()):  # typed with en dashes: kept beside
+            progress["evidence_as_written"] = [item.replace("-", "–") for item in evidence]
+        return common | progress
     if kind == "assign":
         role = draw(st.sampled_from(["lead", "support", "implement"]))
         due = draw(st.none() | days)

@@ -22,8 +22,9 @@ AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID 
 DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
 BY_HELP = "Who records it; default git's user.name, else the login name."
 EVIDENCE_HELP = (
-    "The document that proves it, as offices cite it ('200/BC-SNV ngày 15/6/2024'), "
-    "or a URL. Repeat for several."
+    "The document that proves it, as offices cite it ('200/BC-SNV ngày 15/6/2024', "
+    "'Báo cáo số 200/BC-SNV ngày 15 tháng 6 năm 2024'), dated no later than the fact, "
+    "or a URL. Kept in one canonical form, with the text as typed. Repeat for several."
 )
 
 FROM_HELP = (

@@ -198,10 +198,23 @@ def _finite(value: float | None) -> None:
         raise ValueError(f"value {value} is not a finite number")
 
 
-def _plain_evidence(evidence: list[str] | None) -> None:
+def _plain_evidence(evidence: list[str] | None, as_written: list[str] | None = None) -> None:
     for item in evidence or ():
         if not item.isprintable():
             _plain_text(item, "evidence", lines=False)
+    if as_written is None:
+        return
+    # One text as typed for each citation, in the same order: the pair is
+    # what 'record' wrote, and a hand edit that breaks it loses which is which.
+    if evidence is None or len(as_written) != len(evidence):
+        count = 0 if evidence is None else len(evidence)
+        raise ValueError(
+            f"evidence_as_written has {len(as_written)} items for {count} pieces of "
+            "evidence: one text as typed for each, in the same order"
+        )
+    for item in as_written:
+        if not item.isprintable():
+            _plain_text(item, "evidence_as_written", lines=False)
 
 
 def _one_party(agency: str | None, group: str | None) -> None:
@@ -538,12 +551,16 @@ class ProgressEntry(_Entry):
     value: float | None = None
     target: str | None = None
     evidence: list[str] = field(default_factory=list)
+    # The evidence as the analyst typed it ("Báo cáo số 130/BC-VP, ngày
+    # 28/6/2024"), item by item, when any item differs from its canonical
+    # form in ``evidence``; absent otherwise, and in ledgers written before.
+    evidence_as_written: list[str] | None = None
 
     def __post_init__(self) -> None:
         _Entry.__post_init__(self)
         _check_progress(self.status, self.percent, self.target)
         _finite(self.value)
-        _plain_evidence(self.evidence)
+        _plain_evidence(self.evidence, self.evidence_as_written)
         if self.value is not None and self.target is None:
             raise ValueError("a value needs the target it counts towards")
 
@@ -571,6 +588,7 @@ class CorrectionEntry(_Entry):
     evidence: list[str] | None = None
     role: Role | None = None
     due: dt.date | None = None
+    evidence_as_written: list[str] | None = None  # as on a progress entry
 
     def __post_init__(self) -> None:
         _Entry.__post_init__(self)
@@ -578,7 +596,7 @@ class CorrectionEntry(_Entry):
         _said(self.reason)
         _check_progress(self.status, self.percent, self.target)
         _finite(self.value)
-        _plain_evidence(self.evidence)
+        _plain_evidence(self.evidence, self.evidence_as_written)
 
 
 Entry = AssignEntry | UnassignEntry | ProgressEntry | CorrectionEntry

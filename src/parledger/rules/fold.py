@@ -158,6 +158,10 @@ def effective(entries: Sequence[Entry]) -> list[Entry]:
             for source, target_field in _CORRECTABLE.items()
             if getattr(entry, source) is not None and target_field in _field_names(current[root])
         }
+        if "evidence" in changes:
+            # The texts as typed belong to the evidence they were typed for:
+            # new evidence brings its own, or none when typed as stored.
+            changes["evidence_as_written"] = entry.evidence_as_written
         current[root] = dataclasses.replace(current[root], **changes)
     return [current[e.id] for e in entries if e.id in current and e.id not in void]
 

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from parledger.model.dates import EARLIEST, LATEST
-from parledger.model.docref import evidence_problems
+from parledger.model.dates import EARLIEST, LATEST, display
+from parledger.model.docref import citation_date, office_date, read_citations
 from parledger.model.errors import Problem
 from parledger.model.models import (
     Agency,
@@ -34,6 +34,8 @@ from parledger.rules.outline import Outline
 from parledger.store import ledger, yamlio
 
 M = TypeVar("M")
+
+_NO_DAY = dt.date.min  # for a citation that gives no date: never after a fact
 
 
 class _Reporter:
@@ -395,9 +397,22 @@ def ledger_crossref_problems(
     unknown_tasks = {entry.task for entry in entries} - items.keys()
     unknown_agencies = {entry.agency for entry in entries} - agencies - {None}
     unknown_groups = {entry.group for entry in entries} - groups - {None}
-    wrong_evidence = evidence_problems(
+    cited = read_citations(
         {item for entry in entries for item in getattr(entry, "evidence", None) or ()}
     )
+    wrong_evidence, days, others = cited
+    # Progress entries that may cite a document dated after their fact,
+    # each citation's date found by its last word in a small table (a
+    # lookup in a table of every citation costs as much again); each one
+    # found is read in full below.  A correction is looked at below, against
+    # the fact it corrects.
+    late = {
+        number
+        for number, entry in enumerate(entries)
+        if entry.kind is EntryKind.PROGRESS
+        for item in entry.evidence
+        if days.get(item.rpartition(" ")[2], _NO_DAY) > entry.date or item in others
+    } if days or others else set()  # fmt: skip
     facts = {entry.date for entry in entries} | {
         day for entry in entries if (day := getattr(entry, "fact_date", None)) is not None
     }  # fmt: skip
@@ -418,6 +433,7 @@ def ledger_crossref_problems(
             or entry.group in unknown_groups
             or getattr(entry, "target", None) is not None
             or entry.kind is EntryKind.CORRECTION
+            or number in late
         ]
     )
     for number in suspects:
@@ -443,6 +459,8 @@ def ledger_crossref_problems(
         if odd_days or (wrong_evidence and getattr(entry, "evidence", None)):
             for field_name, code, message in _value_problems(entry, latest_fact, wrong_evidence):
                 problems.append((number, field_name, code, f"entry {entry.id}: {message}"))
+        if number in late and isinstance(entry, ProgressEntry):
+            problems += _evidence_after_fact(number, entry, entry.date, entry.evidence)
         target = getattr(entry, "target", None)
         if (
             isinstance(entry, ProgressEntry)
@@ -454,6 +472,10 @@ def ledger_crossref_problems(
             problems.append((number, "target", "unknown-target", message))
         if isinstance(entry, CorrectionEntry):
             problems += _correction_problems(number, entry, by_id)
+            if not entry.void and (entry.evidence or entry.fact_date):
+                day, evidence = _corrected_fact(entry, by_id)
+                if day is not None and evidence:
+                    problems += _evidence_after_fact(number, entry, day, evidence)
     found = []
     for number, where, code, text in problems:
         line, col = journal.position(number, where)
@@ -475,6 +497,45 @@ def _correction_problems(
         message = f"entry {entry.id} names another task or agency than {entry.supersedes}"
         return [(number, "task", "correction-mismatch", message)]
     return []
+
+
+def _corrected_fact(
+    entry: CorrectionEntry, by_id: dict[str, Entry]
+) -> tuple[dt.date | None, list[str] | None]:
+    """The fact's day and evidence once this correction is made: its own,
+    else those of the entries it corrects, the nearest first."""
+    day, evidence = entry.fact_date, entry.evidence
+    seen = {entry.id}
+    current = by_id.get(entry.supersedes)
+    while (day is None or evidence is None) and current is not None and current.id not in seen:
+        seen.add(current.id)
+        if isinstance(current, CorrectionEntry):
+            day = day or current.fact_date
+            evidence = evidence if evidence is not None else current.evidence
+            current = by_id.get(current.supersedes)
+        else:
+            day = day or current.date
+            evidence = evidence if evidence is not None else getattr(current, "evidence", None)
+            break
+    return day, evidence
+
+
+def _evidence_after_fact(
+    number: int, entry: Entry, day: dt.date, evidence: list[str]
+) -> list[tuple[int, str | None, str, str]]:
+    """A citation dated after the fact it backs: 'record' and 'correct'
+    refuse it, so it comes from a hand edit (or an older parledger)."""
+    where = "evidence" if getattr(entry, "evidence", None) else "fact_date"
+    return [
+        (
+            number, where, "evidence-after-fact",
+            f"entry {entry.id}: evidence '{item}' is dated {office_date(issued)}, after the "
+            f"fact's date {display(day)}; a fact is dated no earlier than the document "
+            "that proves it: mend the line's date or the citation",
+        )
+        for item in evidence
+        if (issued := citation_date(item)) is not None and issued > day
+    ]  # fmt: skip
 
 
 def _value_problems(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from parledger.model.dates import display, parse_date
+from parledger.model.docref import shown_evidence
 from parledger.model.models import AssignEntry, Entry, ProgressEntry, UnassignEntry
 from parledger.model.records import Record, cell, plain
 from parledger.model.text import shown
@@ -33,7 +34,7 @@ def entry_details(entry: Entry) -> str:
         if entry.value is not None:
             bits.append(f"value {cell(entry.value)} ({entry.target})")
         if entry.evidence:
-            bits.append("evidence: " + "; ".join(entry.evidence))
+            bits.append("evidence: " + "; ".join(map(shown_evidence, entry.evidence)))
     else:
         changed = {
             name: getattr(entry, name)
@@ -49,6 +50,8 @@ def entry_details(entry: Entry) -> str:
             )
             if getattr(entry, name) is not None
         }
+        if entry.evidence is not None:
+            changed["evidence"] = [shown_evidence(item) for item in entry.evidence]
         what = ", ".join(
             f"{k} {cell(v.value if hasattr(v, 'value') else v)}" for k, v in changed.items()
         )

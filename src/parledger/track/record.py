@@ -8,14 +8,15 @@ is written unless every check passes.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from parledger.model.dates import parse_date, parse_fact_date
-from parledger.model.docref import normalise_evidence
+from parledger.model.dates import display, parse_date, parse_fact_date
+from parledger.model.docref import evidence_after, office_date, read_evidence
 from parledger.model.errors import UsageError
 from parledger.model.models import (
     AssignEntry,
@@ -171,14 +172,31 @@ def progress_entry(
         )
     percent = _percent(status, percent)
     target = _target(node, value, target)
-    return _base(workspace, node, agency, common, clock) | {
+    entry = _base(workspace, node, agency, common, clock) | {
         "kind": EntryKind.PROGRESS,
         "status": status,
         "percent": percent,
         "value": value,
         "target": target,
-        "evidence": [normalise_evidence(item) for item in evidence],
     }
+    return entry | _cited(evidence, entry["date"], "--date")
+
+
+def _cited(evidence: Iterable[str], fact: dt.date, source: str) -> dict[str, list[str] | None]:
+    """The evidence as the ledger keeps it: each citation in its canonical
+    form, and the texts as typed beside them when any differs.  Refused
+    when a document is dated after the fact it is to prove."""
+    citations = [read_evidence(item) for item in evidence]
+    late = evidence_after(citations, fact)
+    if late is not None and late.date is not None:
+        raise UsageError(
+            f"evidence '{late.written}' is dated {office_date(late.date)}, after the fact's "
+            f"date {display(fact)} ({source}); a fact is dated no earlier than the document "
+            "that proves it: check the document's date, or the fact's"
+        )
+    canonical = [citation.canonical for citation in citations]
+    written = [citation.written for citation in citations]
+    return {"evidence": canonical, "evidence_as_written": written if written != canonical else None}
 
 
 def _percent(status: Status | None, percent: int | None) -> int | None:
@@ -289,6 +307,7 @@ def correct(
     }
     if "date" in given:
         entry["fact_date"] = parse_fact_date(changes.date, clock.today)
+    fact_day: dt.date = entry.get("fact_date") or fact.date
     entry["note"] = clean_text(changes.note, "--note")
     if isinstance(fact, ProgressEntry):
         status = changes.status or fact.status
@@ -302,7 +321,11 @@ def correct(
             entry["value"] = value
             entry["target"] = _target(node, value, changes.target or fact.target)
         if changes.evidence is not None:
-            entry["evidence"] = [normalise_evidence(item) for item in changes.evidence]
+            source = "--date" if "date" in given else f"entry {root_id}"
+            entry |= _cited(changes.evidence, fact_day, source)
+        elif "date" in given:
+            # A new day for the fact must not put it before its evidence.
+            _cited(fact.evidence, fact_day, "--date")
     if isinstance(fact, AssignEntry):
         entry["role"] = changes.role
         entry["due"] = parse_date(changes.due, "--due") if changes.due is not None else None

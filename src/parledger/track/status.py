@@ -284,12 +284,23 @@ def rows(
                 "category": state.category.value,
                 "stale": state.stale,
                 "last_update": state.last_update.isoformat() if state.last_update else None,
-                "evidence": state.evidence,
+                "evidence": _shown(state.evidence),
                 "note": state.note,
                 "entry": state.entry,
             }
         )
     return out
+
+
+def _shown(evidence: list[str]) -> list[str]:
+    """The evidence in its canonical form (an older ledger may keep another)."""
+    if not evidence:
+        return evidence
+    # Lazy: reading citations costs a couple of milliseconds to import; a
+    # status with no evidence to show does not pay it.
+    from parledger.model.docref import shown_evidence
+
+    return [shown_evidence(item) for item in evidence]
 
 
 # How the overview groups agencies, in this order.
