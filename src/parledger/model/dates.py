@@ -28,6 +28,12 @@ def parse_date(text: str, what: str = "date") -> dt.date:
         day, month, year = (int(g) for g in dmy.groups())
     else:
         raise UsageError(f"{what} '{text}' is not a date; write it as 2024-06-15 or 15/6/2024")
+    return real_date(year, month, day, what, text)
+
+
+def real_date(year: int, month: int, day: int, what: str, text: str) -> dt.date:
+    """The day, refused as ``what '<text>'`` when the calendar has no such
+    day (31/2) or its year is a slip (outside EARLIEST–LATEST)."""
     try:
         parsed = dt.date(year, month, day)
     except ValueError as exc:

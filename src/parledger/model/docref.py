@@ -22,7 +22,7 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
-from parledger.model.dates import EARLIEST, LATEST, parse_date
+from parledger.model.dates import EARLIEST, LATEST, parse_date, real_date
 from parledger.model.errors import UsageError
 from parledger.model.names import match_key
 from parledger.model.text import unsafe_character
@@ -280,15 +280,7 @@ def _evidence_date(text: str) -> dt.date:
             f"the evidence's date '{text}' is not a date; "
             "write it as 15/6/2024 or 15 tháng 6 năm 2024"
         )
-    try:
-        day = dt.date(int(spelt[5]), int(spelt[3]), int(spelt[1]))
-    except ValueError as exc:
-        raise UsageError(f"the evidence's date '{text}' is not a real date ({exc})") from None
-    if not EARLIEST <= day <= LATEST:
-        raise UsageError(
-            f"the evidence's date '{text}' is outside {EARLIEST.year}–{LATEST.year}; check the year"
-        )
-    return day
+    return real_date(int(spelt[5]), int(spelt[3]), int(spelt[1]), "the evidence's date", text)
 
 
 def evidence_problems(texts: set[str]) -> dict[str, str]:
