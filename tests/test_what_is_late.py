@@ -142,3 +142,22 @@ def test_nothing_behind_says_so(cli: Invoke) -> None:
     assert all(b["overdue"] == 0 for b in report["behind"])
     chased = cli("status", "--category", "overdue", "--as-of", "2024-07-01", "-f", "json")
     assert json.loads(chased.stdout) == []
+
+
+def test_nothing_to_chase_is_one_line(cli: Invoke, ws: Path) -> None:
+    out = cli("--data-dir", str(ws), "status", "--due-within", "3", "--as-of", "2024-07-01",
+              env={"COLUMNS": None}).stdout  # fmt: skip
+    assert out.splitlines()[1:] == ["Overdue or due by 04/07/2024 (as of 01/07/2024): no task."]
+
+
+def test_a_note_of_two_lines_stays_on_its_row(cli: Invoke, ws: Path) -> None:
+    recorded = cli(
+        "--data-dir", str(ws), "record", "I.1.4", "-a", "SNV", "--status", "in_progress",
+        "--note", "chờ số liệu\ncủa huyện", "--date", "2024-09-01",
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    for args in (["--due-within", "30"], ["-a", "SNV", "--wide"]):
+        out = cli("--data-dir", str(ws), "status", *args, "--as-of", AS_OF,
+                  env={"COLUMNS": None}).stdout  # fmt: skip
+        row = next(line for line in out.splitlines() if line.startswith("I.1.4"))
+        assert row.endswith("chờ số liệu\\ncủa huyện")

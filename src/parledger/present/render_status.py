@@ -11,6 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from parledger.model.records import Record
+from parledger.model.text import shown
 from parledger.present import labels
 from parledger.present.labels import Lang
 from parledger.present.render import (
@@ -110,7 +111,7 @@ def agency_status(
                 "" if percent is None else str(percent),
                 day(record["last_update"]),
                 one_line("; ".join(record["evidence"])),
-                *([one_line(record.get("note") or "")] if wide else []),
+                *([one_line(shown(record.get("note") or ""))] if wide else []),
             )
         parts.append(fit_columns(table))
     if stale:
@@ -146,6 +147,8 @@ def chase_table(
     falls due next, each with its agency, its due date, the days late or
     left, the last report and its note (why a task is blocked, say)."""
     vi = lang is Lang.VI
+    if not records:
+        return Text(f"{title}: {'không có nhiệm vụ nào' if vi else 'no task'}.")
     table = new_table(title=title)
     table.add_column(_h("task", lang), no_wrap=True)
     table.add_column(_h("agency", lang), ratio=1, min_width=12)
@@ -167,7 +170,7 @@ def chase_table(
             category(record["category"], lang),
             "" if percent is None else str(percent),
             day(record["last_update"]),
-            record.get("note") or "",
+            shown(record.get("note") or ""),  # on its one line, as history shows it
         )
     count = (
         f"{len(records)} nhiệm vụ của {len({r['agency'] for r in records})} cơ quan"
