@@ -69,6 +69,12 @@ def fail(exc: ParledgerError, code: int | None = None) -> NoReturn:
     raise typer.Exit(exit_code(exc) if code is None else code)
 
 
+def warn(message: str) -> None:
+    """One line on stderr: what looks wrong in what was written, though it
+    may be true; the entry stands and the command succeeds."""
+    sys.stderr.write(f"parledger: warning: {_one_line(message)}\n")
+
+
 def _one_line(message: str) -> str:
     # A message may quote what the user typed, or a file: shown escaped, so
     # that it neither breaks the line nor sends the terminal a command.

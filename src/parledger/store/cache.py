@@ -53,8 +53,9 @@ from typing import Any
 from parledger import __version__
 
 # Part of every key: a new parledger never reads an older one's items.
-# 3: models pickled as their values (models.model); 4: modules in layer folders
-FORMAT = f"parledger {__version__} cache 4"
+# 3: models pickled as their values (models.model); 4: modules in layer folders;
+# 5: a correction may move a fact to another party (the entries' validator kept)
+FORMAT = f"parledger {__version__} cache 5"
 
 MAX_ITEMS = 200
 

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 from parledger.model.dates import display, parse_date
-from parledger.model.models import AssignEntry, Entry, ProgressEntry, UnassignEntry
+from parledger.model.models import (
+    AssignEntry,
+    CorrectionEntry,
+    Entry,
+    ProgressEntry,
+    UnassignEntry,
+)
 from parledger.model.records import Record, cell, plain
 from parledger.model.text import shown
 from parledger.rules.outline import Outline
@@ -15,6 +22,19 @@ from parledger.track.query import find_node, outline_of
 
 def _party(entry: Entry) -> str:
     return entry.agency if entry.agency is not None else f"group:{entry.group}"
+
+
+_CHANGED = (
+    ("fact_date", "date"), ("fact_agency", "agency"), ("fact_group", "group"),
+    ("status", "status"), ("percent", "percent"), ("value", "value"), ("target", "target"),
+    ("evidence", "evidence"), ("role", "role"), ("due", "due"),
+)  # fmt: skip
+
+
+def _said(value: object) -> str:
+    if isinstance(value, dt.date):
+        return display(value)
+    return cell(value.value if isinstance(value, Enum) else value)
 
 
 def entry_details(entry: Entry) -> str:
@@ -35,23 +55,13 @@ def entry_details(entry: Entry) -> str:
         if entry.evidence:
             bits.append("evidence: " + "; ".join(entry.evidence))
     else:
-        changed = {
-            name: getattr(entry, name)
-            for name in (
-                "fact_date",
-                "status",
-                "percent",
-                "value",
-                "target",
-                "evidence",
-                "role",
-                "due",
-            )
+        # The fields of the fact it changes, by the names people know them by.
+        changed = [
+            (label, getattr(entry, name))
+            for name, label in _CHANGED
             if getattr(entry, name) is not None
-        }
-        what = ", ".join(
-            f"{k} {cell(v.value if hasattr(v, 'value') else v)}" for k, v in changed.items()
-        )
+        ]
+        what = ", ".join(f"{label} {_said(value)}" for label, value in changed)
         verb = "withdraws" if entry.void else "corrects"
         bits.append(f"{verb} {entry.supersedes}" + (f": {what}" if what else ""))
         bits.append(f"reason: {entry.reason}")
@@ -106,7 +116,13 @@ def history(
 
 
 def _concerns(outline: Outline, entry: Entry, agency: str) -> bool:
-    """An entry concerns the agency it names, or every member of its group."""
+    """An entry concerns the agency it names, or every member of its group;
+    a correction, also the agency or group it moves the fact to."""
+    if isinstance(entry, CorrectionEntry) and (
+        entry.fact_agency == agency
+        or (entry.fact_group is not None and agency in outline.members(entry.fact_group))
+    ):
+        return True
     if entry.agency is not None:
         return entry.agency == agency
     return agency in outline.members(entry.group or "")
