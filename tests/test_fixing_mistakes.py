@@ -9,12 +9,13 @@ byte for byte as it was.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import Invoke, below_workspace_line
 from tests.test_bulk_entry import _csv
 
 LEDGER = "ledger_2024.yaml"
@@ -161,6 +162,80 @@ def test_validate_reports_a_correction_moving_a_fact_to_an_unknown_agency(
     line = (ws / LEDGER).read_text(encoding="utf-8").count("\n")
     assert f"{LEDGER}:{line}:" in result.stdout
     assert "unknown-agency: entry e-00000000000b: agency 'so-khong-co'" in result.stdout
+
+
+# -- history in the user's words -------------------------------------------------------
+
+
+SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def test_history_speaks_the_words_of_the_tables_not_the_ledgers_fields(
+    cli: Invoke, ws: Path
+) -> None:
+    assigned = _ok(cli, "assign", "I.1.1", "-a", "SNV", "--due", "30/9/2024", "--date", "1/6/2024")
+    reported = _ok(
+        cli, "record", "I.1.1", "-a", "SNV", "--status", "not_started", "--date", "2/6/2024"
+    )
+    _ok(cli, "correct", reported, "--status", "in_progress", "--percent", "40",
+        "--date", "3/6/2024", "-e", "200/BC-SNV ngày 15/6/2024",
+        "--reason", "Báo cáo 200/BC-SNV")  # fmt: skip
+    _ok(cli, "correct", assigned, "--due", "31/10/2024", "--role", "lead", "--reason", "Gia hạn")
+
+    shown = below_workspace_line(cli("history", env=PIPED).stdout)
+    assert not SNAKE_CASE.findall(shown), shown
+    assert "not started" in shown
+    assert (
+        f"corrects {reported}: date 03/06/2024, status in progress, percent 40%, "
+        "evidence 200/BC-SNV ngày 15/6/2024; reason: Báo cáo 200/BC-SNV"
+    ) in shown
+    assert f"corrects {assigned}: role lead, due 31/10/2024; reason: Gia hạn" in shown
+
+    vietnamese = below_workspace_line(cli("history", "--lang", "vi", env=PIPED).stdout)
+    assert (
+        f"đính chính {reported}: ngày 03/06/2024, tình trạng đang thực hiện, tỷ lệ 40%, "
+        "tài liệu kiểm chứng 200/BC-SNV ngày 15/6/2024; lý do: Báo cáo 200/BC-SNV"
+    ) in vietnamese
+    assert "vai trò thực hiện; hạn 30/09/2024" in vietnamese
+    assert "chưa thực hiện" in vietnamese and vietnamese.rstrip().endswith("4 bản ghi")
+    assert "recorded" not in vietnamese and "người ghi: " in vietnamese
+
+
+def test_history_files_take_the_language_but_json_stays_english(cli: Invoke, ws: Path) -> None:
+    _ok(cli, "record", "I.1.1", "-a", "SNV", "--status", "in_progress", "--date", "2/6/2024")
+    csv_vi = cli("history", "--format", "csv", "--lang", "vi").stdout
+    header, row = csv_vi.splitlines()
+    assert header.startswith("Thời điểm ghi,Người ghi,Mã,")
+    assert row.endswith(",Đang thực hiện") or row.endswith(",đang thực hiện")
+    data = json.loads(cli("history", "--format", "json", "--lang", "vi").stdout)
+    assert data[0]["details"] == "in progress"
+
+
+LONG_NOTE = (
+    "Chưa hoàn thành vì các đơn vị phối hợp chưa gửi báo cáo, cần thêm thời gian để "
+    "tổng hợp số liệu của mười huyện, thị xã, thành phố và các sở, ban, ngành liên quan"
+)
+
+
+def test_a_long_note_wraps_under_the_entrys_text_at_80_columns(cli: Invoke, ws: Path) -> None:
+    _ok(cli, "record", "I.1.1", "-a", "SNV", "--status", "blocked", "--note", LONG_NOTE,
+        "--date", "2/6/2024")  # fmt: skip
+    result = cli("history", env={"COLUMNS": "80"})
+    lines = below_workspace_line(result.stdout).splitlines()
+    assert len(lines) > 4  # the note took more than one line
+    heading, *body, count = lines
+    assert heading.startswith("e-") and count == "1 entry"
+    assert all(line.startswith("    ") and len(line) <= 80 for line in body), body
+    said = " ".join(line.strip() for line in body[1:])
+    assert said == f"blocked; note: {LONG_NOTE}"
+
+
+def test_piped_history_keeps_a_long_note_whole_on_its_line(cli: Invoke, ws: Path) -> None:
+    _ok(cli, "record", "I.1.1", "-a", "SNV", "--status", "blocked", "--note", LONG_NOTE,
+        "--date", "2/6/2024")  # fmt: skip
+    lines = below_workspace_line(cli("history", env=PIPED).stdout).splitlines()
+    assert lines[2] == f"    blocked; note: {LONG_NOTE}"
+    assert len(lines) == 4
 
 
 # -- what cannot be true is refused, what is unlikely is said -----------------------------

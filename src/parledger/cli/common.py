@@ -16,6 +16,7 @@ from parledger.model.errors import ParledgerError, ProblemsError, RowsError, Usa
 from parledger.model.text import shown
 from parledger.present import export
 from parledger.present.export import Format
+from parledger.present.labels import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -205,11 +206,14 @@ def emit_records(
     records: Sequence[Record],
     columns: Sequence[str],
     table: Callable[[], RenderableType],
+    *,
+    lang: Lang = Lang.EN,
 ) -> None:
-    """A table for people, or the records in a text format for scripts."""
+    """A table for people, or the records in a text format for scripts
+    (CSV and Markdown headers in ``lang``)."""
     if fmt is Format.TABLE:
         show(ctx, table())
         return
     if fmt is Format.XLSX:
         raise UsageError("an Excel file is written by 'parledger export --format xlsx -o FILE'")
-    emit(export.render(records, columns, fmt))
+    emit(export.render(records, columns, fmt, lang=lang))

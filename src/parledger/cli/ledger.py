@@ -357,21 +357,34 @@ def history(
         None, "--since", help="Only entries whose date is on or after this day."
     ),
     fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table, json, csv or md."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="en or vi (default $PARLEDGER_LANG, else en); JSON stays English."
+    ),
 ) -> None:
     """The audit trail: every ledger entry, corrections included, newest last, with
     who recorded it and when."""
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import render
+    from parledger.present.labels import Lang, resolve
+    from parledger.present.trail import worded
+    from parledger.present.views import HISTORY_COLUMNS
     from parledger.track import query
     from parledger.track.history import history as trail
 
+    language = resolve(lang)
     workspace = load_workspace(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
-    records = trail(workspace, task=task, agency=agency_id, since=since)
-    # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.present.views import HISTORY_COLUMNS
-
-    emit_records(ctx, fmt, records, HISTORY_COLUMNS, lambda: render.history_table(records))
+    found = trail(workspace, task=task, agency=agency_id, since=since)
+    # Scripts read JSON: its words never follow --lang.
+    records = worded(found, Lang.EN if fmt in (Format.JSON, Format.JSONL) else language)
+    emit_records(
+        ctx,
+        fmt,
+        records,
+        HISTORY_COLUMNS,
+        lambda: render.history_table(records, language),
+        lang=language,
+    )
 
 
 def alias(

@@ -86,7 +86,8 @@ def history(
     agency: str | None = None,
     since: str | None = None,
 ) -> list[Record]:
-    """Every entry, corrections included, in the order they were recorded."""
+    """Every entry, corrections included, in the order they were recorded.
+    What each says, in words, is the presenter's (``present.trail``)."""
     outline = outline_of(workspace)
     wanted_task = find_node(outline, task).id if task is not None else None
     since_day = parse_date(since, "--since") if since is not None else None
@@ -108,7 +109,6 @@ def history(
                 "task": entry.task,
                 "party": _party(entry),
                 "date": entry.date.isoformat(),
-                "details": entry_details(entry),
                 "entry": plain(entry),
             }
         )
