@@ -110,7 +110,7 @@ def test_history_and_exports_show_the_canonical_form(cli: Invoke, tmp_path: Path
     assert _record(cli, folder, "Báo cáo số 130/BC-VP, ngày 28/6/2024").exit_code == 0
     history = cli("--data-dir", str(folder), "history", "--format", "json")
     [row] = json.loads(history.stdout)
-    assert row["details"] == "in_progress; evidence: 130/BC-VP ngày 28/6/2024"
+    assert row["details"] == "in progress; evidence: 130/BC-VP ngày 28/6/2024"
     assert row["entry"]["evidence_as_written"] == ["Báo cáo số 130/BC-VP, ngày 28/6/2024"]
     for _ in range(2):  # cold, then from the cache
         status = cli(
@@ -266,7 +266,7 @@ def test_an_older_ledger_loads_unchanged_and_shows_its_evidence_canonical(
     assert cli("--data-dir", str(folder), "validate").exit_code == 0
     history = cli("--data-dir", str(folder), "history", "I.1.1", "--format", "json")
     row = next(row for row in json.loads(history.stdout) if row["id"] == PROGRESS["id"])
-    assert row["details"] == "in_progress; evidence: 201/BC-SNV ngày 15/6/2024"
+    assert row["details"] == "in progress; evidence: 201/BC-SNV ngày 15/6/2024"
     assert row["entry"]["evidence"] == ["Số 201/BC-SNV ngày 15/06/2024"]  # as kept
     assert _snapshot(folder) == before
     # A new entry is appended after the old bytes, which stay as they were.

@@ -202,8 +202,15 @@ def _party(draw: st.DrawFn) -> Raw:
 def _progress_fields(draw: st.DrawFn, task: str, *, correction: bool) -> Raw:
     status = draw((st.none() if correction else st.nothing()) | st.sampled_from(Status))
     percent = draw(st.none() | st.integers(0, 100))
-    if status is Status.DONE and percent is not None:
+    # Facts that can be true (rules.plausible), whatever fact a correction
+    # lands on: a percent says its status, done is 100%, work not started
+    # (or a task that does not apply) is 0% done.
+    if correction and status is None and percent is not None:
+        status = Status.IN_PROGRESS if percent < 100 else Status.DONE
+    if status is Status.DONE and (percent is not None or correction):
         percent = 100
+    if status in (Status.NOT_STARTED, Status.NOT_APPLICABLE) and (percent or correction):
+        percent = 0
     fields: Raw = {"status": status, "percent": percent}
     targets = _targets()[task]
     if targets and draw(st.booleans()):

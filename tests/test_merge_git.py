@@ -170,6 +170,8 @@ def new_entry(draw: st.DrawFn, number: int, base: list[dict[str, Any]]) -> dict[
     if kind == "progress":
         status = draw(st.sampled_from(["not_started", "in_progress", "done", "blocked"]))
         percent = 100 if status == "done" else draw(st.none() | st.integers(0, 100))
+        if status == "not_started" and percent:
+            percent = 0  # work not started is 0% done (rules.plausible)
         evidence = draw(st.lists(st.sampled_from(EVIDENCE), max_size=2))
         progress = {"kind": kind, "status": status, "percent": percent, "evidence": evidence}
         if evidence and draw(st.booleans()):  # typed with en dashes: kept beside

@@ -16,6 +16,7 @@ from parledger.model.errors import ParledgerError, ProblemsError, RowsError, Usa
 from parledger.model.text import shown
 from parledger.present import export
 from parledger.present.export import Format, TextFormat
+from parledger.present.labels import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -67,6 +68,12 @@ def fail(exc: ParledgerError, code: int | None = None) -> NoReturn:
     else:
         sys.stderr.write(f"parledger: error: {_one_line(str(exc))}\n")
     raise typer.Exit(exit_code(exc) if code is None else code)
+
+
+def warn(message: str) -> None:
+    """One line on stderr: what looks wrong in what was written, though it
+    may be true; the entry stands and the command succeeds."""
+    sys.stderr.write(f"parledger: warning: {_one_line(message)}\n")
 
 
 def _one_line(message: str) -> str:
@@ -199,9 +206,12 @@ def emit_records(
     records: Sequence[Record],
     columns: Sequence[str],
     table: Callable[[], RenderableType],
+    *,
+    lang: Lang = Lang.EN,
 ) -> None:
-    """A table for people, or the records in a text format for scripts."""
+    """A table for people, or the records in a text format for scripts
+    (CSV and Markdown headers in ``lang``)."""
     if fmt is TextFormat.TABLE:
         show(ctx, table())
         return
-    emit(export.render(records, columns, Format(fmt.value)))
+    emit(export.render(records, columns, Format(fmt.value), lang=lang))

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import emit, emit_records, load_workspace, locate
+from parledger.cli.common import emit, emit_records, load_workspace, locate, warn
 from parledger.model.enums import Role, Status
 from parledger.model.errors import UsageError
 from parledger.present.export import TextFormat
 
 if TYPE_CHECKING:
-    from parledger.model.models import Entry
     from parledger.model.names import Match
     from parledger.store.workspace import Workspace
+    from parledger.track.record import Written
 
 AGENCY_HELP = 'Agency id, name or short form ("Sở Nội vụ", SNV); group:ID for a whole group.'
 DATE_HELP = "Day the fact happened (2024-06-15 or 15/6/2024); default today."
@@ -66,11 +66,14 @@ def _resolve(ctx: typer.Context, name: str) -> tuple[Workspace, Match]:
     return workspace, query.resolver(workspace).resolve(name)
 
 
-def _report(entry: Entry, workspace: Workspace) -> None:
+def _report(written: Written, workspace: Workspace) -> None:
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track.history import entry_summary
 
+    entry = written.entry
     emit(f"recorded {entry.id}: {entry_summary(entry, workspace)}\n")
+    for warning in written.warnings:
+        warn(warning)
 
 
 def assign(
@@ -281,12 +284,21 @@ def _from_file(
         emit(f"checked {source}: would record {entries}{unchanged}; nothing written (--dry-run)\n")
     else:
         emit(f"recorded {entries} from {source}{unchanged}\n")
+    for row in outcome.warnings:
+        warn(str(row))
 
 
 def correct(
     ctx: typer.Context,
     entry_id: str = typer.Argument(..., metavar="ENTRY_ID", help="The entry to correct."),
     reason: str = typer.Option(..., "--reason", help="Why the correction is made."),
+    agency: str | None = typer.Option(
+        None,
+        "--agency",
+        "-a",
+        help="The agency the fact is really about (id, name or short form; group:ID for an "
+        "assignment to a group): the fact moves to it.",
+    ),
     status: str | None = typer.Option(
         None, "--status", metavar="<status>", help="Corrected status. " + STATUS_HELP
     ),
@@ -304,8 +316,19 @@ def correct(
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Correct an earlier entry: a new entry that supersedes it. Entries are never
-    edited or deleted; `history` shows both."""
+    edited or deleted; `history` shows both. The entry as corrected must be possible
+    (not_started at 50% is refused), as a new one must.
+
+    \b
+    Examples:
+      parledger history I.1.1 --agency SNV
+      parledger correct e-171b58a2718f --percent 70 --reason "Báo cáo ghi 70%"
+      parledger correct e-171b58a2718f -a STP --reason "Sở Tư pháp báo cáo"
+      parledger correct e-26d8220dd5d4 --due 31/10/2024 --reason "Gia hạn"
+      parledger correct e-171b58a2718f --void --reason "Nhập trùng"
+    """
     # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track import query
     from parledger.track import record as writing
 
     workspace = load_workspace(ctx)
@@ -319,9 +342,10 @@ def correct(
         evidence=evidence or None,
         role=role,
         due=due,
+        agency=query.resolver(workspace).resolve(agency) if agency is not None else None,
     )
-    entry = writing.correct(workspace, entry_id, reason=reason, changes=changes, void=void, by=by)
-    _report(entry, workspace)
+    written = writing.correct(workspace, entry_id, reason=reason, changes=changes, void=void, by=by)
+    _report(written, workspace)
 
 
 def history(
@@ -336,21 +360,34 @@ def history(
     fmt: TextFormat = typer.Option(
         TextFormat.TABLE, "--format", "-f", help="table, json, jsonl, csv or md."
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="en or vi (default $PARLEDGER_LANG, else en); JSON stays English."
+    ),
 ) -> None:
     """The audit trail: every ledger entry, corrections included, newest last, with
     who recorded it and when."""
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import render
+    from parledger.present.labels import Lang, resolve
+    from parledger.present.trail import worded
+    from parledger.present.views import HISTORY_COLUMNS
     from parledger.track import query
     from parledger.track.history import history as trail
 
+    language = resolve(lang)
     workspace = load_workspace(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
-    records = trail(workspace, task=task, agency=agency_id, since=since)
-    # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.present.views import HISTORY_COLUMNS
-
-    emit_records(ctx, fmt, records, HISTORY_COLUMNS, lambda: render.history_table(records))
+    found = trail(workspace, task=task, agency=agency_id, since=since)
+    # Scripts read JSON: its words never follow --lang.
+    records = worded(found, Lang.EN if fmt in (TextFormat.JSON, TextFormat.JSONL) else language)
+    emit_records(
+        ctx,
+        fmt,
+        records,
+        HISTORY_COLUMNS,
+        lambda: render.history_table(records, language),
+        lang=language,
+    )
 
 
 def alias(

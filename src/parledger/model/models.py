@@ -572,7 +572,10 @@ class CorrectionEntry(_Entry):
 
     The correction's own ``date`` is the day it was made and ``reason`` says
     why; ``fact_date`` and the other optional fields (``note`` included) are
-    the corrected values for the superseded entry.
+    the corrected values for the superseded entry.  Its ``agency`` or
+    ``group`` names the party of the fact as first recorded (as every
+    correction in a chain does); ``fact_agency`` or ``fact_group`` moves the
+    fact to another party.
     """
 
     kind: Literal[EntryKind.CORRECTION]
@@ -589,10 +592,14 @@ class CorrectionEntry(_Entry):
     role: Role | None = None
     due: dt.date | None = None
     evidence_as_written: list[str] | None = None  # as on a progress entry
+    fact_agency: str | None = None
+    fact_group: str | None = None
 
     def __post_init__(self) -> None:
         _Entry.__post_init__(self)
         _pattern(self.supersedes, ENTRY_ID, "entry id")
+        if self.fact_agency is not None or self.fact_group is not None:
+            _one_party(self.fact_agency, self.fact_group)
         _said(self.reason)
         _check_progress(self.status, self.percent, self.target)
         _finite(self.value)

@@ -113,6 +113,41 @@ HEADER = {
 }
 
 
+# What a ledger entry says, as history writes it: the columns' words (HEADER),
+# never the ledger's field names ("fact_date" is the corrected "date").
+FIELD = {
+    "date": ("date", "ngày"),
+    "status": ("status", "tình trạng"),
+    "percent": ("percent", "tỷ lệ"),
+    "value": ("value", "giá trị"),
+    "target": ("target", "chỉ tiêu"),
+    "evidence": ("evidence", "tài liệu kiểm chứng"),
+    "role": ("role", "vai trò"),
+    "due": ("due", "hạn"),
+    "agency": ("agency", "cơ quan"),
+    "group": ("group", "nhóm"),
+    "note": ("note", "ghi chú"),
+    "reason": ("reason", "lý do"),
+    "corrects": ("corrects", "đính chính"),
+    "withdraws": ("withdraws", "hủy"),
+}
+
+# The kinds of ledger entry; in English the commands that write them.
+KIND = {
+    "assign": ("assign", "giao"),
+    "unassign": ("unassign", "thôi giao"),
+    "progress": ("progress", "tiến độ"),
+    "correction": ("correction", "đính chính"),
+}
+
+# Sentences of the audit trail, with their blanks.
+TRAIL = {
+    "recorded": ("recorded {when} by {who}", "ghi lúc {when}, người ghi: {who}"),
+    "entries": ("{n} entries", "{n} bản ghi"),
+    "entry": ("{n} entry", "{n} bản ghi"),
+}
+
+
 def parse(table: dict[str, tuple[str, str]], text: str) -> str | None:
     """The key a person means by ``text``: the key itself ("in_progress"), or
     the English or the Vietnamese word parledger prints for it ("in

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from rich import box
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from parledger.model.dates import display
 from parledger.model.records import Record
+from parledger.present import trail
+from parledger.present.labels import Lang
 
 
 def new_table(title: str | None = None) -> Table:
@@ -224,19 +227,27 @@ def day(iso: str | None) -> str:
     return display(dt.date.fromisoformat(iso)) if iso else ""
 
 
-def history_table(records: Sequence[Record]) -> RenderableType:
-    """The audit trail like `git log`: a heading line per entry, then what it says."""
+def history_table(records: Sequence[Record], lang: Lang = Lang.EN) -> RenderableType:
+    """The audit trail like `git log`: a heading line per entry, then what it
+    says, in ``lang``.  What an entry says is indented under its heading, and
+    so is every line a long note wraps onto."""
     lines: list[RenderableType] = []
     for record in records:
         lines.append(
             Text.assemble(
                 (record["id"], "bold"),
                 f"  {day(record['date'])}  ",
-                (record["kind"], "bold"),
+                (trail.kind(record, lang), "bold"),
                 f"  {record['task']}  {record['party']}",
             )
         )
-        lines.append(Text(f"    recorded {record['recorded']} by {record['by']}", style="dim"))
-        lines.append(Text(f"    {record['details']}"))
-    lines.append(count_line(len(records), "entry", "entries"))
+        lines.append(_under(Text(trail.recorded(record, lang), style="dim")))
+        lines.append(_under(Text(record.get("details") or trail.details(record["entry"], lang))))
+    lines.append(Text(trail.count(len(records), lang), style="dim"))
     return Group(*lines)
+
+
+def _under(text: Text) -> Padding:
+    # Padding, not leading spaces: a line Rich wraps starts under the text,
+    # not at the left edge.
+    return Padding(text, (0, 0, 0, 4))

@@ -58,11 +58,12 @@ def _report(workspace: Workspace, scope: Scope, today: dt.date | None) -> list[R
 
 def _history(workspace: Workspace, scope: Scope, today: dt.date | None) -> list[Record]:
     # Lazy: a view imports its track module only when it is exported.
+    from parledger.present.trail import worded
     from parledger.track.history import history
 
     return [
         {k: v for k, v in r.items() if k != "entry"}
-        for r in history(workspace, agencies=scope.agencies)
+        for r in worded(history(workspace, agencies=scope.agencies))
     ]
 
 

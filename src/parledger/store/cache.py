@@ -54,8 +54,9 @@ from parledger import __version__
 
 # Part of every key: a new parledger never reads an older one's items.
 # 3: models pickled as their values (models.model); 4: modules in layer folders;
-# 5: evidence_as_written on progress and correction entries (a branch's);
-# 6: and the fold keeps each pair's last note
+# 5: evidence_as_written on progress and correction entries, or (another
+# branch's) a correction that moves a fact to another party;
+# 6: both, and the fold keeps each pair's last note
 FORMAT = f"parledger {__version__} cache 6"
 
 MAX_ITEMS = 200

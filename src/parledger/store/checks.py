@@ -29,8 +29,9 @@ from parledger.model.models import (
 )
 from parledger.model.names import foreign_letter, match_key
 from parledger.model.text import unsafe_character
-from parledger.rules.fold import in_cycle
+from parledger.rules.fold import in_cycle, replay
 from parledger.rules.outline import Outline
+from parledger.rules.plausible import refusals
 from parledger.store import ledger, yamlio
 
 M = TypeVar("M")
@@ -471,11 +472,12 @@ def ledger_crossref_problems(
             message = f"entry {entry.id}: {node.id} has no target {target}"
             problems.append((number, "target", "unknown-target", message))
         if isinstance(entry, CorrectionEntry):
-            problems += _correction_problems(number, entry, by_id)
+            problems += _correction_problems(number, entry, by_id, agencies, groups)
             if not entry.void and (entry.evidence or entry.fact_date):
                 day, evidence = _corrected_fact(entry, by_id)
                 if day is not None and evidence:
                     problems += _evidence_after_fact(number, entry, day, evidence)
+    problems += _impossible_facts(entries)
     found = []
     for number, where, code, text in problems:
         line, col = journal.position(number, where)
@@ -484,8 +486,18 @@ def ledger_crossref_problems(
 
 
 def _correction_problems(
-    number: int, entry: CorrectionEntry, by_id: dict[str, Entry]
+    number: int,
+    entry: CorrectionEntry,
+    by_id: dict[str, Entry],
+    agencies: set[str],
+    groups: set[str],
 ) -> list[tuple[int, str | None, str, str]]:
+    if entry.fact_agency is not None and entry.fact_agency not in agencies:
+        message = f"entry {entry.id}: agency '{entry.fact_agency}' is not in the registry"
+        return [(number, "fact_agency", "unknown-agency", message)]
+    if entry.fact_group is not None and entry.fact_group not in groups:
+        message = f"entry {entry.id}: group '{entry.fact_group}' is not in the registry"
+        return [(number, "fact_group", "unknown-group", message)]
     target = by_id.get(entry.supersedes)
     if target is None:
         message = f"entry {entry.id} corrects {entry.supersedes}, which is not in the ledger"
@@ -536,6 +548,45 @@ def _evidence_after_fact(
         for item in evidence
         if (issued := citation_date(item)) is not None and issued > day
     ]  # fmt: skip
+
+
+def _impossible_facts(entries: Sequence[Entry]) -> list[tuple[int, str | None, str, str]]:
+    """Facts that cannot be true (:mod:`parledger.rules.plausible`), as they
+    stand with every correction applied: at the fact's line, or at the line
+    of the last correction that made it so.  A fact an earlier version let
+    through is reported, and so is a correction whose result is no fact."""
+    code = "impossible-fact"
+    if not any(type(entry) is CorrectionEntry for entry in entries):
+        return [
+            (number, doubt.field, code, f"entry {entries[number].id}: {doubt.message}")
+            for number, doubt in refusals(entries)
+        ]
+    done = replay(entries)
+    problems: list[tuple[int, str | None, str, str]] = [
+        (number, doubt.field, code, f"entry {entries[number].id}: {doubt.message}")
+        for number, doubt in refusals(entries)
+        if entries[number].id not in done.changed and entries[number].id not in done.void
+    ]
+    # At a correction's line: what it made of the fact, or that it makes none.
+    at_corrections = [
+        (correction_id, "invalid-correction", f"cannot apply to the entry it corrects: {why}")
+        for correction_id, why in done.refused.items()
+    ]
+    changed = [
+        (fact_id, fact) for fact_id, fact in done.changed.items() if fact_id not in done.void
+    ]
+    for index, doubt in refusals(fact for _, fact in changed):
+        fact_id = changed[index][0]
+        at_corrections.append(
+            (done.last[fact_id], code, f"leaves entry {fact_id} saying {doubt.message}")
+        )
+    if at_corrections:
+        numbers = {entry.id: number for number, entry in enumerate(entries)}
+        problems += [
+            (numbers[entry_id], None, problem_code, f"entry {entry_id} {message}")
+            for entry_id, problem_code, message in at_corrections
+        ]
+    return sorted(problems, key=lambda problem: problem[0])
 
 
 def _value_problems(

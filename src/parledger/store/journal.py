@@ -56,7 +56,8 @@ LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
 FIELD_ORDER = (
     "id", "kind", "task", "agency", "group", "date", "recorded", "by",
     "supersedes", "void", "role", "due", "status", "percent", "value",
-    "target", "fact_date", "evidence", "evidence_as_written", "reason", "note",
+    "target", "fact_date", "fact_agency", "fact_group", "evidence", "evidence_as_written",
+    "reason", "note",
 )  # fmt: skip
 
 ENTRY_PREFIX = "- {"

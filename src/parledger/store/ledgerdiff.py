@@ -62,7 +62,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CHANGED_FIELDS = (
     ("fact_date", "date"), ("status", "status"), ("percent", "percent"),
     ("value", "value"), ("target", "target"), ("evidence", "evidence"),
-    ("role", "role"), ("due", "due"), ("note", "note"),
+    ("role", "role"), ("due", "due"), ("fact_agency", "agency"), ("fact_group", "group"),
+    ("note", "note"),
 )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from parledger.model.errors import RowProblem, RowsError, UsageError
@@ -62,6 +62,9 @@ class Outcome:
     entries: list[Entry]
     unchanged: int  # rows that say what the ledger holds already
     rows: int
+    # Rows that say something unlikely, though possible (rules.plausible):
+    # written all the same, and said.
+    warnings: list[RowProblem] = field(default_factory=list)
 
 
 def record_rows(
@@ -183,6 +186,7 @@ class _Bulk:
         if not self.rows:
             raise UsageError(f"{source}: no rows under the header; nothing to write")
         problems: list[RowProblem] = []
+        warnings: list[RowProblem] = []
         prepared: list[writing.Prepared] = []
         taken: set[str] = set()
         unchanged = 0
@@ -193,6 +197,10 @@ class _Bulk:
                     unchanged += 1
                     continue
                 prepared.append(writing.prepare(entry, taken))
+                warnings += [
+                    RowProblem(source, row.number, _in_columns(message))
+                    for message in writing.warnings(self.workspace, prepared[-1].entry)
+                ]
             except UsageError as exc:
                 problems.append(RowProblem(source, row.number, _in_columns(str(exc))))
             except ValidationError as exc:
@@ -202,9 +210,9 @@ class _Bulk:
         if problems:
             raise RowsError(problems, len(self.rows))
         if dry_run:
-            return Outcome([item.entry for item in prepared], unchanged, len(self.rows))
+            return Outcome([item.entry for item in prepared], unchanged, len(self.rows), warnings)
         entries = writing.append_all(self.workspace, prepared)
-        return Outcome(entries, unchanged, len(self.rows))
+        return Outcome(entries, unchanged, len(self.rows), warnings)
 
 
 # -- the cells -------------------------------------------------------------

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 from parledger.model.dates import display, parse_date
 from parledger.model.docref import shown_evidence
-from parledger.model.models import AssignEntry, Entry, ProgressEntry, UnassignEntry
+from parledger.model.models import (
+    AssignEntry,
+    CorrectionEntry,
+    Entry,
+    ProgressEntry,
+    UnassignEntry,
+)
 from parledger.model.records import Record, cell, plain
 from parledger.model.text import shown
 from parledger.rules.outline import Outline
@@ -16,6 +23,19 @@ from parledger.track.query import find_node, outline_of
 
 def _party(entry: Entry) -> str:
     return entry.agency if entry.agency is not None else f"group:{entry.group}"
+
+
+_CHANGED = (
+    ("fact_date", "date"), ("fact_agency", "agency"), ("fact_group", "group"),
+    ("status", "status"), ("percent", "percent"), ("value", "value"), ("target", "target"),
+    ("evidence", "evidence"), ("role", "role"), ("due", "due"),
+)  # fmt: skip
+
+
+def _said(value: object) -> str:
+    if isinstance(value, dt.date):
+        return display(value)
+    return cell(value.value if isinstance(value, Enum) else value)
 
 
 def entry_details(entry: Entry) -> str:
@@ -36,24 +56,15 @@ def entry_details(entry: Entry) -> str:
         if entry.evidence:
             bits.append("evidence: " + "; ".join(map(shown_evidence, entry.evidence)))
     else:
-        changed = {
-            name: getattr(entry, name)
-            for name in (
-                "fact_date",
-                "status",
-                "percent",
-                "value",
-                "target",
-                "evidence",
-                "role",
-                "due",
-            )
+        # The fields of the fact it changes, by the names people know them by.
+        changed = [
+            (label, getattr(entry, name))
+            for name, label in _CHANGED
             if getattr(entry, name) is not None
-        }
-        if entry.evidence is not None:
-            changed["evidence"] = [shown_evidence(item) for item in entry.evidence]
+        ]
         what = ", ".join(
-            f"{k} {cell(v.value if hasattr(v, 'value') else v)}" for k, v in changed.items()
+            f"{label} {_said([shown_evidence(i) for i in value] if label == 'evidence' else value)}"
+            for label, value in changed
         )
         verb = "withdraws" if entry.void else "corrects"
         bits.append(f"{verb} {entry.supersedes}" + (f": {what}" if what else ""))
@@ -81,7 +92,8 @@ def history(
     agencies: frozenset[str] | None = None,
 ) -> list[Record]:
     """Every entry, corrections included, in the order they were recorded;
-    ``agencies``: only those that concern one of them (an export's filter)."""
+    ``agencies``: only those that concern one of them (an export's filter).
+    What each says, in words, is the presenter's (``present.trail``)."""
     outline = outline_of(workspace)
     wanted_task = find_node(outline, task).id if task is not None else None
     since_day = parse_date(since, "--since") if since is not None else None
@@ -105,7 +117,6 @@ def history(
                 "task": entry.task,
                 "party": _party(entry),
                 "date": entry.date.isoformat(),
-                "details": entry_details(entry),
                 "entry": plain(entry),
             }
         )
@@ -113,7 +124,13 @@ def history(
 
 
 def _concerns(outline: Outline, entry: Entry, agency: str) -> bool:
-    """An entry concerns the agency it names, or every member of its group."""
+    """An entry concerns the agency it names, or every member of its group;
+    a correction, also the agency or group it moves the fact to."""
+    if isinstance(entry, CorrectionEntry) and (
+        entry.fact_agency == agency
+        or (entry.fact_group is not None and agency in outline.members(entry.fact_group))
+    ):
+        return True
     if entry.agency is not None:
         return entry.agency == agency
     return agency in outline.members(entry.group or "")

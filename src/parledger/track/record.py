@@ -20,6 +20,7 @@ from parledger.model.docref import evidence_after, office_date, read_evidence
 from parledger.model.errors import UsageError
 from parledger.model.models import (
     AssignEntry,
+    CorrectionEntry,
     Entry,
     EntryKind,
     Node,
@@ -27,9 +28,11 @@ from parledger.model.models import (
     ProgressEntry,
     Role,
     Status,
+    UnassignEntry,
 )
 from parledger.model.names import Match
-from parledger.rules.fold import effective, root_of
+from parledger.rules import plausible
+from parledger.rules.fold import corrected, effective, root_of
 from parledger.store import journal, schema
 from parledger.store.workspace import Location, Workspace
 from parledger.track.inputs import Clock, clean_text, recorder
@@ -45,6 +48,25 @@ def task_item(workspace: Workspace, task_id: str) -> Node:
             "give one of its numbered items (parledger tasks)"
         )
     return node
+
+
+@dataclass(frozen=True)
+class Written:
+    """An entry appended, and what it says that looks wrong though it may be
+    true (:mod:`parledger.rules.plausible`): a sentence each, for the user."""
+
+    entry: Entry
+    warnings: list[str]
+
+
+def warnings(workspace: Workspace, fact: Entry) -> list[str]:
+    """What a fact (an entry as it stands) says that is unlikely."""
+    issued = workspace.directive.metadata.date
+    return [doubt.message for doubt in plausible.doubts(fact, issued) if not doubt.refused]
+
+
+def _written(workspace: Workspace, entry: Entry) -> Written:
+    return Written(entry, warnings(workspace, entry))
 
 
 @dataclass(frozen=True)
@@ -80,11 +102,11 @@ def assign(
     due: str | None = None,
     common: Common = Common(),
     clock: Clock | None = None,
-) -> Entry:
+) -> Written:
     entry = assign_entry(
         workspace, task_id, party, role=role, due=due, common=common, clock=clock or Clock.system()
     )
-    return _append(workspace, entry)
+    return _written(workspace, _append(workspace, entry))
 
 
 def assign_entry(
@@ -114,7 +136,7 @@ def unassign(
     reason: str | None,
     common: Common = Common(),
     clock: Clock | None = None,
-) -> Entry:
+) -> Written:
     clock = clock or Clock.system()
     node = task_item(workspace, task_id)
     entry = _base(workspace, node, party, common, clock) | {
@@ -123,7 +145,7 @@ def unassign(
     }
     if party.kind == "agency" and not owes(workspace, node.id, party.id):
         raise UsageError(f"{party.id} does not owe {node.id}; there is nothing to unassign")
-    return _append(workspace, entry)
+    return _written(workspace, _append(workspace, entry))
 
 
 def record(
@@ -138,12 +160,12 @@ def record(
     evidence: Iterable[str] = (),
     common: Common = Common(),
     clock: Clock | None = None,
-) -> Entry:
+) -> Written:
     entry = progress_entry(
         workspace, task_id, agency, status=status, percent=percent, value=value,
         target=target, evidence=evidence, common=common, clock=clock or Clock.system(),
     )  # fmt: skip
-    return _append(workspace, entry)
+    return _written(workspace, _append(workspace, entry))
 
 
 def progress_entry(
@@ -209,6 +231,10 @@ def _percent(status: Status | None, percent: int | None) -> int | None:
                 "record in_progress with the percent instead"
             )
         return 100
+    doubts = plausible.progress_doubts(status, percent) if status is not None else []
+    refused = [doubt for doubt in doubts if doubt.refused]
+    if refused:
+        raise UsageError(refused[0].message)
     return percent
 
 
@@ -248,6 +274,7 @@ class Changes:
     evidence: Sequence[str] | None = None
     role: Role | None = None
     due: str | None = None
+    agency: Match | None = None  # the agency (or group) the fact is about
 
 
 _PROGRESS_ONLY = ("status", "percent", "value", "target", "evidence")
@@ -263,8 +290,12 @@ def correct(
     void: bool = False,
     by: str | None = None,
     clock: Clock | None = None,
-) -> Entry:
+) -> Written:
+    """Append a correction of an entry: what it changes, or its withdrawal.
+    The fact as corrected is held to the rules a new entry is: refused if it
+    cannot be true, with warnings if it is unlikely."""
     clock = clock or Clock.system()
+    writable(workspace)
     entries = workspace.entries
     by_id = {entry.id: entry for entry in entries}
     if entry_id not in by_id:
@@ -293,11 +324,12 @@ def correct(
             f"entry {entry_id} is a {fact.kind.value} entry; --{wrong[0]} does not apply to it"
         )
     node = task_item(workspace, fact.task)
+    first = by_id[root_id]  # every correction in a chain names the party first recorded
     entry: dict[str, Any] = {
         "kind": EntryKind.CORRECTION,
-        "task": fact.task,
-        "agency": fact.agency,
-        "group": fact.group,
+        "task": first.task,
+        "agency": first.agency,
+        "group": first.group,
         "date": clock.today,
         "recorded": clock.now,
         "by": clean_text(by, "--by", lines=False) or recorder(workspace.location.root),
@@ -309,13 +341,24 @@ def correct(
         entry["fact_date"] = parse_fact_date(changes.date, clock.today)
     fact_day: dt.date = entry.get("fact_date") or fact.date
     entry["note"] = clean_text(changes.note, "--note")
+    if changes.agency is not None:
+        entry |= _moved(workspace, fact, changes.agency)
     if isinstance(fact, ProgressEntry):
-        status = changes.status or fact.status
-        percent = changes.percent if changes.percent is not None else fact.percent
         if "status" in given or "percent" in given:
-            percent = _percent(status, percent)
-        entry["status"] = changes.status
-        entry["percent"] = percent if ("status" in given or "percent" in given) else None
+            status = changes.status or fact.status
+            # Done means 100%: a report corrected to done needs no --percent.
+            percent = changes.percent
+            if percent is None and status is not Status.DONE:
+                percent = fact.percent
+            try:
+                entry["percent"] = _percent(status, percent)
+            except UsageError as exc:
+                if changes.percent is not None:
+                    raise
+                raise UsageError(
+                    f"{exc} (entry {entry_id} says {fact.percent}%: give --percent too)"
+                ) from None
+            entry["status"] = changes.status
         if "value" in given or "target" in given:
             value = changes.value if changes.value is not None else fact.value
             entry["value"] = value
@@ -329,7 +372,47 @@ def correct(
     if isinstance(fact, AssignEntry):
         entry["role"] = changes.role
         entry["due"] = parse_date(changes.due, "--due") if changes.due is not None else None
-    return _append(workspace, entry)
+    prepared = prepare(entry)
+    if void:
+        return Written(append_all(workspace, [prepared])[0], [])
+    assert isinstance(prepared.entry, CorrectionEntry)
+    try:
+        result = corrected(fact, prepared.entry)
+    except ValueError as exc:
+        raise UsageError(f"entry {entry_id} as corrected would not stand: {exc}") from None
+    issued = workspace.directive.metadata.date
+    refused = [doubt for doubt in plausible.doubts(result, issued) if doubt.refused]
+    if refused:
+        raise UsageError(f"entry {entry_id} as corrected: {refused[0].message}")
+    return Written(append_all(workspace, [prepared])[0], warnings(workspace, result))
+
+
+def _moved(workspace: Workspace, fact: Entry, party: Match) -> dict[str, Any]:
+    """The fields that move a fact to another agency or group, checked as
+    the command that writes such a fact would check them."""
+    current = fact.agency if fact.agency is not None else f"group:{fact.group}"
+    wanted = party.id if party.kind == "agency" else f"group:{party.id}"
+    if wanted == current:
+        raise UsageError(f"entry {fact.id} is about {current} already; nothing to correct")
+    if isinstance(fact, ProgressEntry):
+        if party.kind != "agency":
+            raise UsageError(
+                "progress is recorded for one agency, not a group; give the agency that reported"
+            )
+        if not owes(workspace, fact.task, party.id):
+            raise UsageError(
+                f"{party.id} does not owe {fact.task}; if it should, first run "
+                f"'parledger assign {fact.task} --agency {party.id}'"
+            )
+    if (
+        isinstance(fact, UnassignEntry)
+        and party.kind == "agency"
+        and not owes(workspace, fact.task, party.id)
+    ):
+        raise UsageError(f"{party.id} does not owe {fact.task}; there is nothing to release")
+    if party.kind == "agency":
+        return {"fact_agency": party.id}
+    return {"fact_group": party.id}
 
 
 def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
