@@ -241,6 +241,9 @@ def test_unknown_suggests_a_name_the_query_contains(resolver: Resolver) -> None:
         ("UBND Văn Lâm", "ubnd-huyen-van-lam"),
         ("UBND H. Văn Lâm", "ubnd-huyen-van-lam"),
         ("UBND TX. Mỹ Hào", "ubnd-tx-my-hao"),
+        # decomposed input, as some keyboards send it
+        (unicodedata.normalize("NFD", "Sở TP"), "so-tu-phap"),
+        (unicodedata.normalize("NFD", "UBND Văn Lâm"), "ubnd-huyen-van-lam"),
         # the first words of one name
         ("VP", "vp-ubnd-tinh"),
         ("Văn phòng UBND", "vp-ubnd-tinh"),

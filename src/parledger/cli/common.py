@@ -152,7 +152,9 @@ def show(ctx: typer.Context | None, renderable: RenderableType, *, wide: bool = 
     No line ends in spaces (Rich pads every row to the table's width)."""
     out = console()
     if layout_width(wide) is None:
-        out = console(width=_uncut_width(out, renderable))
+        # No table expands, and a box is as wide as its text: at this width
+        # nothing wraps or is cut, and no line is longer than its content.
+        out = console(width=_UNBOUNDED)
     state = ctx.find_object(State) if ctx is not None else None
     with out.capture() as captured:
         if state is not None and state.read is not None:
@@ -183,15 +185,7 @@ def workspace_line(location: Location) -> str:
     return f"Workspace: {location.root} ({location.source.value})"
 
 
-def _uncut_width(out: Console, renderable: RenderableType) -> int:
-    # The width at which nothing wraps or is cut: each table's widest row.
-    # Never narrower than the terminal's, so text that wraps anyway (a
-    # paragraph of the directive) keeps its usual lines.
-    wanted = out.measure(renderable, options=out.options.update_width(_UNBOUNDED)).maximum
-    return max(out.width, min(wanted, _UNBOUNDED))
-
-
-_UNBOUNDED = 100_000
+_UNBOUNDED = 100_000  # wider than any line a workspace holds
 
 
 def emit(text: str) -> None:

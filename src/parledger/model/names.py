@@ -12,6 +12,7 @@ message says what is wrong and how to fix it.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -179,10 +180,11 @@ class Resolver:
         self._names: dict[Entry, str] = {}
         # Registry order, so candidate lists read like the registry file.
         self._order: dict[Entry, int] = {}
-        # Each name, short form and alias as its folded words, for the
-        # patterns of _by_pattern; and whether it is the name or a short
-        # form, which alone may be named by their first words.
-        self._labels: list[tuple[Entry, tuple[str, ...], bool]] = []
+        # Each name, short form and alias, and whether it is the name or a
+        # short form (which alone may be named by their first words): their
+        # folded words are worked out when a name first needs _by_pattern.
+        self._written: list[tuple[Entry, str, bool]] = []
+        self._labels_cache: list[tuple[Entry, tuple[str, ...], bool]] | None = None
         for agency in registry.agencies:
             self._add(("agency", agency.id), agency.name, agency.short, agency.aliases)
         for group in registry.groups:
@@ -196,10 +198,16 @@ class Resolver:
             key = match_key(label)
             if key:
                 self._index.setdefault(key, set()).add(entry)
-        for label in (name, *short):
-            self._labels.append((entry, _words(label), True))
-        for label in aliases:
-            self._labels.append((entry, _words(label), False))
+        self._written += [(entry, label, True) for label in (name, *short)]
+        self._written += [(entry, label, False) for label in aliases]
+
+    @property
+    def _labels(self) -> list[tuple[Entry, tuple[str, ...], bool]]:
+        if self._labels_cache is None:
+            self._labels_cache = [
+                (entry, _words(label), official) for entry, label, official in self._written
+            ]
+        return self._labels_cache
 
     def name(self, match: Match) -> str:
         """The official name of a resolved entry."""
@@ -325,16 +333,12 @@ class Resolver:
 
 def _words(text: str) -> tuple[str, ...]:
     """The folded words of a name: "Sở TT&TT" → ("so", "tt", "tt")."""
-    words = []
-    word = ""
-    for character in text + " ":
-        key = match_key(character)
-        if key:
-            word += key
-        elif word:
-            words.append(word)
-            word = ""
-    return tuple(words)
+    # NFC first: a combining mark of decomposed input is no word character.
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    return tuple(key for word in words if (key := match_key(word)))
+
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: "&", "-", "." part words
 
 
 def _covers(

@@ -19,7 +19,6 @@ from rich.text import Text
 
 from parledger.model.dates import display
 from parledger.model.records import Record
-from parledger.present import trail
 from parledger.present.labels import Lang
 
 
@@ -94,7 +93,14 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     parts: list[RenderableType] = []
     header = f"{record['id']}  ({record['kind']}, {record['index'] or 'no index'})"
     parts.append(
-        Panel(Text(record["text"] or record["heading"] or ""), title=header, title_align="left")
+        # Not expanded: piped, where nothing is cut, the box is as wide as
+        # the text's longest line, not as the page.
+        Panel(
+            Text(record["text"] or record["heading"] or ""),
+            title=header,
+            title_align="left",
+            expand=False,
+        )
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
@@ -231,6 +237,10 @@ def history_table(records: Sequence[Record], lang: Lang = Lang.EN) -> Renderable
     """The audit trail like `git log`: a heading line per entry, then what it
     says, in ``lang``.  What an entry says is indented under its heading, and
     so is every line a long note wraps onto."""
+    # Lazy: the trail's words (and the citation reader) are history's alone;
+    # a status table must not pay for importing them.
+    from parledger.present import trail
+
     lines: list[RenderableType] = []
     for record in records:
         lines.append(

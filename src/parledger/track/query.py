@@ -179,11 +179,10 @@ def agencies(workspace: Workspace, *, kind: str | None = None) -> list[Record]:
 def agency_set(workspace: Workspace, names: Sequence[str]) -> frozenset[str]:
     """The agencies several typed names stand for: each an agency, or a
     group's members ("group:ubnd-cap-huyen"); an unknown name is an error."""
-    outline = outline_of(workspace)
     found: set[str] = set()
     for name in names:
         match = resolver(workspace).resolve(name)
-        members = [match.id] if match.kind == "agency" else outline.members(match.id)
+        members = [match.id] if match.kind == "agency" else outline_of(workspace).members(match.id)
         if not members:
             raise UsageError(f"group '{match.id}' has no member agencies; name its agencies")
         found.update(members)
