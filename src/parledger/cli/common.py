@@ -151,7 +151,7 @@ def show(ctx: typer.Context | None, renderable: RenderableType, *, wide: bool = 
     where nobody would see the terminal's width and a cut value is lost.
     No line ends in spaces (Rich pads every row to the table's width)."""
     out = console()
-    if layout_width(wide) is None:
+    if layout_width(wide, out) is None:
         # No table expands, and a box is as wide as its text: at this width
         # nothing wraps or is cut, and no line is longer than its content.
         out = console(width=_UNBOUNDED)
@@ -165,10 +165,10 @@ def show(ctx: typer.Context | None, renderable: RenderableType, *, wide: bool = 
     sys.stdout.flush()
 
 
-def layout_width(wide: bool = False) -> int | None:
+def layout_width(wide: bool = False, out: Console | None = None) -> int | None:
     """The width tables must fit: the terminal's (or ``$COLUMNS``); None
     when nothing may be cut (``--wide``, or stdout a file or a pipe)."""
-    out = console()
+    out = out or console()
     if wide or not (out.is_terminal or "COLUMNS" in os.environ):
         return None
     return out.width

@@ -220,7 +220,7 @@ def status(
         pass
     elif fmt is not TextFormat.TABLE:
         if chosen is None and not chase:
-            overview = standing.overview_rows(workspace, scope)
+            overview = standing.overview_rows(workspace, scope, selected=rows)
             emit(export.render(overview, OVERVIEW_COLUMNS, Format(fmt.value), lang=language))
         else:
             emit(export.render(rows, STATUS_COLUMNS, Format(fmt.value), lang=language))
@@ -228,7 +228,11 @@ def status(
         show(
             ctx,
             render.chase_table(
-                rows, as_of=scope.cutoff(), title=_chase_title(scope, language), lang=language
+                rows,
+                as_of=scope.cutoff(),
+                of_category=scope.category.value if scope.category else None,
+                due_by=scope.due_by,
+                lang=language,
             ),
             wide=wide,
         )
@@ -236,7 +240,7 @@ def status(
         show(
             ctx,
             render.overview_table(
-                standing.overview_rows(workspace, scope),
+                standing.overview_rows(workspace, scope, selected=rows),
                 as_of=shown,
                 lang=language,
                 wide=wide,
@@ -261,24 +265,6 @@ def status(
         ]
         show(ctx, render.one_after_another(tables), wide=wide)
     _check(fail_on, rows)
-
-
-def _chase_title(scope: Scope, lang: Lang) -> str:
-    # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.model.dates import display
-    from parledger.present import labels
-    from parledger.present.labels import Lang
-
-    vi = lang is Lang.VI
-    parts = []
-    if scope.category is not None:
-        parts.append(labels.word(labels.CATEGORY, scope.category.value, lang))
-    if scope.due_by is not None:
-        by = display(scope.due_by)
-        parts.append(f"quá hạn hoặc đến hạn trước {by}" if vi else f"overdue or due by {by}")
-    at = display(scope.cutoff())
-    title = "; ".join(parts)
-    return title[:1].upper() + title[1:] + (f" (đến ngày {at})" if vi else f" (as of {at})")
 
 
 class ReportFormat(StrEnum):

@@ -171,6 +171,13 @@ def spelled(table: dict[str, tuple[str, str]]) -> str:
     return ", ".join(f"{key} ({words[1]})" for key, words in table.items())
 
 
+# The report's section on the agencies furthest behind: (English, Vietnamese).
+BEHIND = (
+    "Furthest behind (most overdue, then most without a report)",
+    "Cơ quan chậm nhất (nhiều nhiệm vụ quá hạn, chưa báo cáo nhất)",
+)
+
+
 def word(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
     """A key's word in the language; an unknown key is shown as it is."""
     pair = table.get(key)

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from parledger.model.dates import display
 from parledger.model.records import Record
 from parledger.model.text import shown
 from parledger.present import labels
@@ -141,12 +142,19 @@ def one_after_another(parts: Sequence[RenderableType]) -> RenderableType:
 
 
 def chase_table(
-    records: Sequence[Record], *, as_of: dt.date, title: str, lang: Lang = Lang.EN
+    records: Sequence[Record],
+    *,
+    as_of: dt.date,
+    of_category: str | None = None,
+    due_by: dt.date | None = None,
+    lang: Lang = Lang.EN,
 ) -> RenderableType:
     """Tasks across agencies, soonest due first: what is overdue and what
     falls due next, each with its agency, its due date, the days late or
-    left, the last report and its note (why a task is blocked, say)."""
+    left, the last report and its note (why a task is blocked, say).
+    ``of_category``, ``due_by``: what was asked for, for the title."""
     vi = lang is Lang.VI
+    title = _chase_title(of_category, due_by, as_of, vi)
     if not records:
         return Text(f"{title}: {'không có nhiệm vụ nào' if vi else 'no task'}.")
     table = new_table(title=title)
@@ -179,6 +187,18 @@ def chase_table(
         f"{plural(len({r['agency'] for r in records}), 'agency', 'agencies')}"
     )
     return Group(fit_columns(table), Text(count, style="dim"))
+
+
+def _chase_title(category: str | None, due_by: dt.date | None, as_of: dt.date, vi: bool) -> str:
+    parts = []
+    if category is not None:
+        parts.append(labels.word(labels.CATEGORY, category, Lang.VI if vi else Lang.EN))
+    if due_by is not None:
+        by = display(due_by)
+        parts.append(f"quá hạn hoặc đến hạn trước {by}" if vi else f"overdue or due by {by}")
+    title = "; ".join(parts)
+    at = display(as_of)
+    return title[:1].upper() + title[1:] + (f" (đến ngày {at})" if vi else f" (as of {at})")
 
 
 def _days(due: str | None, as_of: dt.date, vi: bool) -> str:
@@ -388,7 +408,7 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
 
 def _behind_table(behind: Sequence[Record], lang: Lang) -> RenderableType:
     vi = lang is Lang.VI
-    heading = BEHIND_HEADING[vi]
+    heading = labels.BEHIND[vi]
     if not behind:
         return Text(f"{heading}: {'không có' if vi else 'none'}.", style="dim")
     table = new_table(title=heading)
@@ -408,9 +428,3 @@ def _behind_table(behind: Sequence[Record], lang: Lang) -> RenderableType:
             day(row["last_update"]),
         )
     return table
-
-
-BEHIND_HEADING = {
-    False: "Furthest behind (most overdue, then most without a report)",
-    True: "Cơ quan chậm nhất (nhiều nhiệm vụ quá hạn, chưa báo cáo nhất)",
-}

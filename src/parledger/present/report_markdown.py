@@ -10,7 +10,6 @@ from parledger.model.records import Record
 from parledger.present import labels
 from parledger.present.export import localise, to_markdown
 from parledger.present.labels import Lang
-from parledger.present.render_status import BEHIND_HEADING
 
 
 def markdown(report: Record, lang: Lang = Lang.EN) -> str:
@@ -57,7 +56,7 @@ def markdown(report: Record, lang: Lang = Lang.EN) -> str:
             "",
             to_markdown(localise(rows, lang), columns, names=names).rstrip(),
         ]
-    lines += ["", f"## {BEHIND_HEADING[vi]}", ""]
+    lines += ["", f"## {labels.BEHIND[vi]}", ""]
     if not report["behind"]:
         lines.append("Không có." if vi else "None.")
     else:

@@ -180,8 +180,9 @@ def agency_set(workspace: Workspace, names: Sequence[str]) -> frozenset[str]:
     """The agencies several typed names stand for: each an agency, or a
     group's members ("group:ubnd-cap-huyen"); an unknown name is an error."""
     found: set[str] = set()
+    names_of = resolver(workspace)
     for name in names:
-        match = resolver(workspace).resolve(name)
+        match = names_of.resolve(name)
         members = [match.id] if match.kind == "agency" else outline_of(workspace).members(match.id)
         if not members:
             raise UsageError(f"group '{match.id}' has no member agencies; name its agencies")

@@ -313,13 +313,18 @@ OTHER_GROUP = "other bodies"
 
 
 def overview_rows(
-    workspace: Workspace, scope: Scope | None = None, *, today: dt.date | None = None
+    workspace: Workspace,
+    scope: Scope | None = None,
+    *,
+    today: dt.date | None = None,
+    selected: list[Record] | None = None,
 ) -> list[Record]:
     """One row per agency owing anything in the scope: counts per category, the
-    share done, the last update; departments, then districts, then the rest."""
+    share done, the last update; departments, then districts, then the rest.
+    ``selected``: the scope's :func:`rows`, when the caller has them already."""
     outline = Outline(workspace.directive, workspace.registry)
     out: dict[str, Record] = {}
-    for row in rows(workspace, scope, today=today):
+    for row in rows(workspace, scope, today=today) if selected is None else selected:
         known = outline.agencies.get(row["agency"])
         kind = known.kind.value if known else ""
         summary = out.setdefault(
