@@ -232,6 +232,7 @@ def test_unknown_suggests_a_name_the_query_contains(resolver: Resolver) -> None:
         ("Sở Nội vụ tỉnh Hưng Yên", "so-noi-vu"),
         ("Công an tỉnh Hưng Yên", "cong-an-tinh"),
         ("so noi vu hung yen", "so-noi-vu"),
+        ("Sở NV tỉnh Hưng Yên", "so-noi-vu"),  # and spelt by initials
         # "Sở" and a short form; words by their initials
         ("Sở TP", "so-tu-phap"),
         ("sở tc", "so-tai-chinh"),

@@ -253,15 +253,30 @@ class Resolver:
         initials and the unit's word left out ("Sở TP" for Sở Tư pháp, "CA
         tỉnh" for Công an tỉnh, "UBND Văn Lâm" for UBND huyện Văn Lâm), or
         the first words of one name only ("VP" for Văn phòng UBND tỉnh)."""
-        key = match_key(text)
-        for suffix in self._province:
-            rest = key[: -len(suffix)] if key.endswith(suffix) else ""
-            found = self._allowed(self._index.get(rest, set()), kinds) if rest else []
-            if found:
-                return found
         words = _words(text)
         if not words or len(words) > _MAX_PATTERN_WORDS:
             return []
+        # Without the province's name, when it ends the name ("Sở NV tỉnh
+        # Hưng Yên"): first as a registry name, then spelt as below.
+        shortened = [
+            words[: -len(suffix)]
+            for suffix in self._province
+            if len(words) > len(suffix) and words[-len(suffix) :] == suffix
+        ]
+        for rest in shortened:
+            found = self._allowed(self._index.get("".join(rest), set()), kinds)
+            if found:
+                return found
+        for spelt in (*shortened, words):
+            found = self._spelt(spelt, kinds)
+            if found:
+                return found
+        return []
+
+    def _spelt(self, words: tuple[str, ...], kinds: tuple[Kind, ...]) -> list[Entry]:
+        """The entries whose name the words spell (:func:`_covers`): a whole
+        name or short form or alias, else the first words of one name or
+        short form only."""
         found = self._allowed(
             {entry for entry, label, _ in self._labels if _covers(words, label, whole=True)},
             kinds,
@@ -369,19 +384,19 @@ def _covers(
     )
 
 
-def _province_suffixes(registry: Registry) -> tuple[str, ...]:
-    """The province's name as a name's suffix, longest first ("tinhhungyen",
-    "hungyen"): read off the province's own bodies ("Ủy ban nhân dân tỉnh
-    Hưng Yên"), never assumed."""
-    found: dict[str, int] = {}
+def _province_suffixes(registry: Registry) -> tuple[tuple[str, ...], ...]:
+    """The province's name as a name's last words, longest first (("tinh",
+    "hung", "yen"), ("hung", "yen")): read off the province's own bodies
+    ("Ủy ban nhân dân tỉnh Hưng Yên"), never assumed."""
+    found: dict[tuple[str, ...], int] = {}
     for agency in registry.agencies:
         if agency.kind.value == "province":
             words = _words(agency.name)
             if "tinh" in words[:-1]:
                 at = len(words) - 1 - words[::-1].index("tinh")
-                place = "".join(words[at + 1 :])
+                place = words[at + 1 :]
                 found[place] = found.get(place, 0) + 1
     if not found:
         return ()
     place = max(found, key=found.__getitem__)
-    return ("tinh" + place, place)
+    return (("tinh", *place), place)
