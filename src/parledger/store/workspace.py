@@ -1,14 +1,25 @@
-"""Finding and loading a workspace: the directive and the agency registry.
+"""Finding and loading a workspace: its directives and the agency registry.
 
 Where the workspace is, in order: ``--data-dir``, then ``$PARLEDGER_DATA``,
 then ``./data`` when it holds a directive, then the copy bundled in the
 package (read-only).
+
+A workspace folder holds one agency registry and one or more directives,
+each beside its own ledger: ``directive_KEY.yaml`` and ``ledger_KEY.yaml``.
+The KEY in the file's name is how the workspace knows the directive (``2024``
+for the bundled one, ``1487-ubnd-nc-2025`` for one added by its number):
+``--directive KEY`` picks one, and ``KEY:I.1.1`` names a task of it.  One
+folder, one registry: an office's agencies are the same for every directive
+it tracks, and one git repository keeps all of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,7 +32,14 @@ from parledger.rules.outline import Outline
 
 ENV_VAR = "PARLEDGER_DATA"
 REGISTRY_FILE = "agencies.yaml"
-DIRECTIVE_GLOB = "directive_*.yaml"
+DIRECTIVE_PREFIX = "directive_"
+DIRECTIVE_GLOB = DIRECTIVE_PREFIX + "*.yaml"
+KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+"""A directive's key, as its file's name carries it: lower-case ASCII, so
+that it is typed the same on every keyboard and sorts the same on every
+file system."""
+QUALIFIER = ":"
+"""Between a directive's key and a task id: ``2025:I.1.1``."""
 
 
 class Source(StrEnum):
@@ -33,10 +51,12 @@ class Source(StrEnum):
 
 @dataclass(frozen=True)
 class Location:
-    """A workspace folder and how it was found."""
+    """A workspace folder, how it was found, and which of its directives
+    (``key``; None: the folder's only one)."""
 
     root: Path
     source: Source
+    key: str | None = None
 
     @property
     def bundled(self) -> bool:
@@ -54,6 +74,8 @@ class Location:
 
     @property
     def directive_path(self) -> Path:
+        if self.key is not None:
+            return self.root / f"{DIRECTIVE_PREFIX}{self.key}.yaml"
         found = directive_files(self.root)
         if not found:
             raise UsageError(
@@ -61,9 +83,49 @@ class Location:
                 "point --data-dir or $PARLEDGER_DATA at a parledger workspace"
             )
         if len(found) > 1:
-            names = ", ".join(p.name for p in found)
-            raise UsageError(f"{self.root} holds several directives ({names}); keep one per folder")
+            keys = ", ".join(key_of(path) for path in found)
+            raise UsageError(
+                f"{self.root} holds {len(found)} directives ({keys}): choose one with "
+                "--directive KEY, or name a task as KEY:ID"
+            )
         return found[0]
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys of the folder's directives, in order."""
+        return [key_of(path) for path in directive_files(self.root)]
+
+    @property
+    def several(self) -> bool:
+        """Whether the folder holds more than one directive."""
+        return len(directive_files(self.root)) > 1
+
+    def of(self, key: str) -> Location:
+        """The same folder, bound to the directive ``key``."""
+        return dataclasses.replace(self, key=key)
+
+    def each(self) -> list[Location]:
+        """One location per directive: the chosen one, else every one."""
+        if self.key is not None:
+            return [self]
+        return [self.of(key) for key in self.keys]
+
+    def choose(self, text: str) -> Location:
+        """The directive a user named (``--directive``, a task's qualifier):
+        its key in any case, its file's name, or a unique part of its key
+        (``2025``, ``1487``)."""
+        keys = self.keys
+        wanted = _key_text(text)
+        folded = {key_for(key): key for key in keys}
+        if wanted in folded:
+            return self.of(folded[wanted])
+        parts = [key for fold, key in folded.items() if wanted and wanted in fold.split("-")]
+        if len(parts) == 1:
+            return self.of(parts[0])
+        listed = ", ".join(keys) or "none"
+        if len(parts) > 1:
+            raise UsageError(f"directive '{text}' could be {', '.join(parts)}: give the whole key")
+        raise UsageError(f"no directive '{text}' in {self.root}; its directives: {listed}")
 
 
 def bundled_root() -> Path:
@@ -84,14 +146,53 @@ def directive_files(folder: Path) -> list[Path]:
     return sorted(folder.glob(DIRECTIVE_GLOB)) if folder.is_dir() else []
 
 
+def key_of(path: Path) -> str:
+    """directive_2024.yaml → 2024."""
+    return path.stem[len(DIRECTIVE_PREFIX) :]
+
+
+def _key_text(text: str) -> str:
+    text = text.strip()
+    if text.endswith(".yaml"):
+        text = text[: -len(".yaml")]
+    if text.startswith(DIRECTIVE_PREFIX):
+        text = text[len(DIRECTIVE_PREFIX) :]
+    return key_for(text)
+
+
+def key_for(*parts: str | int | None) -> str:
+    """A directive key from what identifies it (its number, symbol and
+    year: ``1487``, ``UBND-NC``, ``2025`` → ``1487-ubnd-nc-2025``): ASCII
+    lower case, "đ" as "d", every other run of characters as one "-"."""
+    words = " ".join(str(part) for part in parts if part not in (None, ""))
+    folded = unicodedata.normalize("NFD", words.replace("đ", "d").replace("Đ", "D"))
+    ascii_only = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+
+
+def split_task(text: str) -> tuple[str | None, str]:
+    """``2025:I.1.1`` → ("2025", "I.1.1"); ``I.1.1`` → (None, "I.1.1")."""
+    qualifier, colon, task = text.strip().rpartition(QUALIFIER)
+    if not colon:
+        return None, task
+    return qualifier.strip(), task.strip()
+
+
 def locate(
     data_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    *,
+    directive: str | None = None,
 ) -> Location:
     """Find the workspace: --data-dir, $PARLEDGER_DATA, ./data, the bundled copy (the
-    README's "The workspace"); never guesses silently."""
-    environ = os.environ if environ is None else environ
+    README's "The workspace"); never guesses silently.  ``directive``: the
+    one a user named (``--directive``)."""
+    found = _folder(data_dir, os.environ if environ is None else environ, cwd)
+    return found.choose(directive) if directive is not None else found
+
+
+def _folder(data_dir: Path | None, environ: Mapping[str, str], cwd: Path | None) -> Location:
     if data_dir is not None:
         return _explicit(data_dir, Source.OPTION)
     if environ.get(ENV_VAR):
