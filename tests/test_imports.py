@@ -115,7 +115,7 @@ GC_PROBE = """
 import gc, json, sys
 sys.argv = ["parledger", *json.loads(sys.argv[1])]
 from parledger.cli import main, status
-load = status.load_workspace
+load = status.load_each
 seen = {}
 
 def watched(*args, **kwargs):
@@ -123,7 +123,7 @@ def watched(*args, **kwargs):
     seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
     return loaded
 
-status.load_workspace = watched
+status.load_each = watched
 try:
     main()
 except SystemExit:

@@ -71,9 +71,18 @@ class _Boundary(TyperGroup):
             elif word in _ROOT_VALUED and word not in own:
                 value = next(words, None)
                 if value is None:
-                    fail(UsageError(f"{word} needs a folder, e.g. 'parledger {named} {word} ws'"))
+                    what, example = (
+                        ("a folder", "ws") if word in ("-d", "--data-dir") else ("a key", "2025")
+                    )
+                    fail(
+                        UsageError(
+                            f"{word} needs {what}, e.g. 'parledger {named} {word} {example}'"
+                        )
+                    )
                 moved += [word, value]
-            elif word.startswith("--data-dir=") and "--data-dir" not in own:
+            elif word.startswith(("--data-dir=", "--directive=")) and (
+                word.partition("=")[0] not in own
+            ):
                 moved.append(word)
             else:
                 rest.append(word)
@@ -132,11 +141,20 @@ def _root(
         "bundled with parledger (every table names the one it read).",
         file_okay=False,
     ),
+    directive: str | None = typer.Option(
+        None,
+        "--directive",
+        "-D",
+        help="Which directive of a workspace that holds several: its key (2024, "
+        "1487-ubnd-nc-2025) or a unique part of it (1487). Before or after the command's "
+        "name. Without it, a task is looked for in every directive (KEY:ID names one), "
+        "and status, tasks, report, export and validate cover every directive.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    ctx.obj = State(data_dir=data_dir)
+    ctx.obj = State(data_dir=data_dir, directive=directive)
 
 
 from parledger.cli import git as _git  # noqa: E402
@@ -172,7 +190,7 @@ def main() -> None:
         sys.exit(130)
 
 
-_ROOT_VALUED = ("-d", "--data-dir")  # the root options that take a value
+_ROOT_VALUED = ("-d", "--data-dir", "-D", "--directive")  # the root options that take a value
 
 
 def _command_named(args: list[str]) -> str | None:

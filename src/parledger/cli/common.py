@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 @dataclass
 class State:
     data_dir: Path | None
+    directive: str | None = None  # --directive, as typed
     read: Location | None = None  # the workspace this command loaded, once it has
 
 
@@ -92,15 +93,85 @@ def locate(ctx: typer.Context) -> Location:
     from parledger.store import workspace
 
     state = ctx.find_object(State)
-    return workspace.locate(state.data_dir if state else None)
+    if state is None:
+        return workspace.locate(None)
+    return workspace.locate(state.data_dir, directive=state.directive)
 
 
 def load_workspace(ctx: typer.Context) -> Workspace:
-    """The workspace the options name."""
+    """The workspace the options name, bound to one directive: the one
+    --directive names, else the folder's only one."""
+    return _load(ctx, locate(ctx))
+
+
+def load_each(ctx: typer.Context) -> list[Workspace]:
+    """The workspace once per directive: the one --directive names, else
+    every directive in the folder, in the order of their keys."""
+    location = locate(ctx)
+    if location.key is None and not location.several:
+        return [_load(ctx, location)]
+    loaded = [_load(ctx, one) for one in location.each()]
+    # Oldest first, as an office files them; the key orders one year's.
+    return sorted(loaded, key=lambda one: (_issued(one), one.key))
+
+
+def _issued(workspace: Workspace) -> tuple[int, str]:
+    meta = workspace.directive.metadata
+    return meta.year, meta.date.isoformat() if meta.date else ""
+
+
+def load_task(ctx: typer.Context, task: str) -> tuple[Workspace, str]:
+    """The workspace of the directive that holds ``task``, and the task's id.
+
+    ``KEY:ID`` names the directive; a bare id is looked for in every
+    directive of the folder and refused, with the candidates, when more
+    than one holds it."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store.workspace import split_task
+
+    qualifier, bare = split_task(task)
+    location = locate(ctx)
+    if qualifier is not None:
+        named = location.choose(qualifier)
+        if location.key is not None and named.key != location.key:
+            raise UsageError(
+                f"task '{task}' is of directive {named.key}, but --directive names "
+                f"{location.key}: drop one of them"
+            )
+        return _load(ctx, named), bare
+    if location.key is not None or not location.several:
+        return _load(ctx, location), bare
+    loaded = [_load(ctx, one) for one in location.each()]
+    holding = [one for one in loaded if _holds(one, bare)]
+    if len(holding) == 1:
+        return holding[0], bare
+    keys = ", ".join(one.key for one in loaded)
+    if not holding:
+        raise UsageError(
+            f"no task '{bare}' in any directive of this workspace ({keys}); see 'parledger tasks'"
+        )
+    candidates = ", ".join(f"{one.key}:{bare}" for one in holding)
+    raise UsageError(
+        f"task '{bare}' is in {len(holding)} directives: write {candidates} "
+        "(or give --directive KEY)"
+    )
+
+
+def _holds(workspace: Workspace, task: str) -> bool:
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track.query import find_node, outline_of
+
+    try:
+        find_node(outline_of(workspace), task)
+    except UsageError:
+        return False
+    return True
+
+
+def _load(ctx: typer.Context, location: Location) -> Workspace:
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.store.loader import load
 
-    location = locate(ctx)
     state = ctx.find_object(State)
     if state is not None:
         state.read = location
@@ -209,3 +280,30 @@ def emit_records(
         show(ctx, table())
         return
     emit(export.render(records, columns, Format(fmt.value), lang=lang))
+
+
+def emit_across(
+    ctx: typer.Context,
+    fmt: TextFormat,
+    parts: Sequence[tuple[Workspace, Sequence[Record]]],
+    columns: Sequence[str],
+    table: Callable[[Sequence[Record]], RenderableType],
+    *,
+    lang: Lang = Lang.EN,
+    wide: bool = False,
+) -> None:
+    """:func:`emit_records` for one or several directives: a table per
+    directive under its heading, or one list led by a ``directive`` column."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present.views import across
+
+    if fmt is TextFormat.TABLE:
+        # Lazy: what this command alone uses; --help and other commands stay light.
+        from parledger.present.render import by_directive
+        from parledger.track.query import directive_record
+
+        sections = [(directive_record(one), table(found)) for one, found in parts]
+        show(ctx, by_directive(sections), wide=wide)
+        return
+    records, named = across(parts, columns)
+    emit(export.render(records, named, Format(fmt.value), lang=lang))

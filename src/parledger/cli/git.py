@@ -105,18 +105,24 @@ def resolve(
     from parledger.store import journal, merge
     from parledger.store.files import write_atomic
 
-    path = file if file is not None else _workspace_folder(ctx).ledger_path
-    done = merge.resolve_conflicted(journal.read_plain(path))  # never a FIFO, nor 2 GB
-    if not done.conflicts:
-        emit(f"{path} has no conflict markers; nothing to resolve\n")
-        return
-    write_atomic(path, done.data)
-    dropped = f", {done.duplicates} already present" if done.duplicates else ""
-    emit(
-        f"resolved {_count(done.conflicts, 'conflict')} in {path}: "
-        f"{_count(done.ours, 'entry', 'entries')} from ours, {done.theirs} from theirs{dropped}\n"
-        f"next: git add {path} && parledger validate\n"
-    )
+    paths = [file] if file is not None else [one.ledger_path for one in _each(ctx)]
+    for path in paths:
+        done = merge.resolve_conflicted(journal.read_plain(path))  # never a FIFO, nor 2 GB
+        if not done.conflicts:
+            emit(f"{path} has no conflict markers; nothing to resolve\n")
+            continue
+        write_atomic(path, done.data)
+        dropped = f", {done.duplicates} already present" if done.duplicates else ""
+        emit(
+            f"resolved {_count(done.conflicts, 'conflict')} in {path}: "
+            f"{_count(done.ours, 'entry', 'entries')} from ours, {done.theirs} from theirs"
+            f"{dropped}\nnext: git add {path} && parledger validate\n"
+        )
+
+
+def _each(ctx: typer.Context) -> list[Location]:
+    """The workspace's directives' locations: --directive's, else every one."""
+    return _workspace_folder(ctx).each()
 
 
 def _count(number: int, one: str, many: str | None = None) -> str:
@@ -137,20 +143,21 @@ def diff(
     from parledger.store import gitrepo, ledgerdiff
     from parledger.store.merge import entry_key
 
-    location = _workspace_folder(ctx)
-    path = location.ledger_path
-    root, relative = gitrepo.relative_to_root(path)
-    old = gitrepo.read_at(root, rev1, relative)
-    new = gitrepo.read_at(root, rev2, relative) if rev2 else _working(path)
-    before, after = ledgerdiff.entries_of(old, new, path)
-    found = ledgerdiff.changes(before, after)
-    names = ledgerdiff.registry_names(location.registry_path)
-    for change in found:
-        emit(ledgerdiff.change_line(change, names) + "\n")
-    added = sum(1 for change in found if not change.flag)
-    rewritten = {entry_key(change.entry) for change in found if change.flag}
-    against = f"{rev1}..{rev2 or 'working tree'}"
-    emit(f"{relative} {against}: {_count(added, 'entry', 'entries')} added\n")
+    rewritten: set[str] = set()
+    for location in _each(ctx):
+        path = location.ledger_path
+        root, relative = gitrepo.relative_to_root(path)
+        old = gitrepo.read_at(root, rev1, relative)
+        new = gitrepo.read_at(root, rev2, relative) if rev2 else _working(path)
+        before, after = ledgerdiff.entries_of(old, new, path)
+        found = ledgerdiff.changes(before, after)
+        names = ledgerdiff.registry_names(location.registry_path)
+        for change in found:
+            emit(ledgerdiff.change_line(change, names) + "\n")
+        added = sum(1 for change in found if not change.flag)
+        rewritten |= {entry_key(change.entry) for change in found if change.flag}
+        against = f"{rev1}..{rev2 or 'working tree'}"
+        emit(f"{relative} {against}: {_count(added, 'entry', 'entries')} added\n")
     if rewritten:
         sys.stderr.write(
             f"parledger: {len(rewritten)} entry(ies) removed or changed in place; a ledger "

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parledger.cli.common import emit, emit_records, load_workspace, locate, warn
+from parledger.cli.common import (
+    emit,
+    emit_across,
+    load_each,
+    load_task,
+    load_workspace,
+    locate,
+    warn,
+)
 from parledger.model.enums import Role, Status
 from parledger.model.errors import UsageError
 from parledger.present.export import TextFormat
@@ -27,6 +35,7 @@ EVIDENCE_HELP = (
     "or a URL. Kept in one canonical form, with the text as typed. Repeat for several."
 )
 
+TASK_HELP = "Item id, e.g. I.1.3; KEY:ID (2025:I.1.1) when several directives hold it."
 FROM_HELP = (
     "Many entries at once: a CSV file (UTF-8) or an .xlsx workbook, a row per entry, "
     "in export's columns. All rows are written, or none."
@@ -39,6 +48,7 @@ def register(app: typer.Typer) -> None:
     for command in (init, assign, unassign, record, correct, history, alias, repair):
         app.command(command.__name__)(command)
     app.command("upgrade-ledger")(upgrade_ledger)
+    app.command("add-directive")(add_directive)
 
 
 def init(
@@ -58,12 +68,51 @@ def init(
     emit(f"next: export PARLEDGER_DATA={where}  (or pass --data-dir {folder})\n")
 
 
-def _resolve(ctx: typer.Context, name: str) -> tuple[Workspace, Match]:
+def add_directive(
+    ctx: typer.Context,
+    source: Path = typer.Argument(
+        ...,
+        metavar="FILE",
+        help="The directive as parledger YAML (see data/directive_2024.yaml).",
+        dir_okay=False,
+    ),
+    key: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="KEY",
+        help="The key to know it by (2025, hy-2025). Default: its number, symbol and year "
+        "(1487-ubnd-nc-2025), else its year.",
+    ),
+) -> None:
+    """Add another directive to the workspace, beside those it holds: copied in as
+    directive_KEY.yaml with an empty ledger_KEY.yaml. It is checked against the
+    workspace's agency registry first; a problem is reported at its line in FILE,
+    and then nothing is written.
+
+    \b
+    Examples:
+      parledger --data-dir hy add-directive ke-hoach-2025.yaml
+      parledger --data-dir hy add-directive ke-hoach-2025.yaml --as 2025
+      parledger --data-dir hy status --agency SNV --directive 2025
+    """
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.store import create
+
+    added = create.add_directive(locate(ctx), source, key=key)
+    emit(f"created {added.directive} ({added.items} items)\ncreated {added.ledger}\n")
+    emit(
+        f"next: parledger tasks --directive {added.key}; name its tasks as {added.key}:ID "
+        "where another directive has the same id; commit both files\n"
+    )
+
+
+def _resolve(ctx: typer.Context, task: str, name: str) -> tuple[Workspace, str, Match]:
+    """The workspace of the task's directive, the task's id in it, and the party."""
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import query
 
-    workspace = load_workspace(ctx)
-    return workspace, query.resolver(workspace).resolve(name)
+    workspace, bare = load_task(ctx, task)
+    return workspace, bare, query.resolver(workspace).resolve(name)
 
 
 def _report(written: Written, workspace: Workspace) -> None:
@@ -78,7 +127,7 @@ def _report(written: Written, workspace: Workspace) -> None:
 
 def assign(
     ctx: typer.Context,
-    task: str | None = typer.Argument(None, metavar="[TASK]", help="Item id, e.g. I.1.3."),
+    task: str | None = typer.Argument(None, metavar="[TASK]", help=TASK_HELP),
     agency: str | None = typer.Option(None, "--agency", "-a", help=AGENCY_HELP),
     role: Role | None = typer.Option(
         None, "--role", help="lead, support or implement (the default)."
@@ -117,7 +166,7 @@ def assign(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import record as writing
 
-    workspace, party = _resolve(ctx, agency)
+    workspace, task, party = _resolve(ctx, task, agency)
     common = writing.Common(date=date, by=by, note=note)
     entry = writing.assign(
         workspace, task, party, role=role or Role.IMPLEMENT, due=due, common=common
@@ -127,7 +176,7 @@ def assign(
 
 def unassign(
     ctx: typer.Context,
-    task: str = typer.Argument(..., metavar="TASK", help="Item id, e.g. I.1.3."),
+    task: str = typer.Argument(..., metavar="TASK", help=TASK_HELP),
     agency: str = typer.Option(..., "--agency", "-a", help=AGENCY_HELP),
     reason: str = typer.Option(..., "--reason", help="Why the agency no longer owes the task."),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
@@ -138,7 +187,7 @@ def unassign(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import record as writing
 
-    workspace, party = _resolve(ctx, agency)
+    workspace, task, party = _resolve(ctx, task, agency)
     common = writing.Common(date=date, by=by)
     entry = writing.unassign(workspace, task, party, reason=reason, common=common)
     _report(entry, workspace)
@@ -166,7 +215,7 @@ def _status(text: str) -> Status:
 
 def record(
     ctx: typer.Context,
-    task: str | None = typer.Argument(None, metavar="[TASK]", help="Item id, e.g. I.1.3."),
+    task: str | None = typer.Argument(None, metavar="[TASK]", help=TASK_HELP),
     agency: str | None = typer.Option(None, "--agency", "-a", help="The agency that reported."),
     status: str | None = typer.Option(None, "--status", metavar="<status>", help=STATUS_HELP),
     percent: int | None = typer.Option(None, "--percent", help="0–100; done means 100."),
@@ -215,7 +264,7 @@ def record(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import record as writing
 
-    workspace, party = _resolve(ctx, agency)
+    workspace, task, party = _resolve(ctx, task, agency)
     entry = writing.record(
         workspace,
         task,
@@ -331,7 +380,7 @@ def correct(
     from parledger.track import query
     from parledger.track import record as writing
 
-    workspace = load_workspace(ctx)
+    workspace = _holding(ctx, entry_id)
     changes = writing.Changes(
         date=date,
         note=note,
@@ -346,6 +395,23 @@ def correct(
     )
     written = writing.correct(workspace, entry_id, reason=reason, changes=changes, void=void, by=by)
     _report(written, workspace)
+
+
+def _holding(ctx: typer.Context, entry_id: str) -> Workspace:
+    """The workspace whose ledger holds the entry: ids are unique across
+    ledgers (random), so a correction needs no --directive."""
+    found = load_each(ctx)
+    if len(found) == 1:
+        return found[0]
+    wanted = entry_id.strip().lower()
+    for workspace in found:
+        if any(entry.id == wanted for entry in workspace.entries):
+            return workspace
+    keys = ", ".join(workspace.key for workspace in found)
+    raise UsageError(
+        f"no entry '{entry_id}' in the ledgers of this workspace's directives ({keys}); "
+        "see 'parledger history'"
+    )
 
 
 def history(
@@ -375,17 +441,24 @@ def history(
     from parledger.track.history import history as trail
 
     language = resolve(lang)
-    workspace = load_workspace(ctx)
-    agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
-    found = trail(workspace, task=task, agency=agency_id, since=since)
+    if task is not None:
+        one, task = load_task(ctx, task)
+        workspaces = [one]
+    else:
+        workspaces = load_each(ctx)
     # Scripts read JSON: its words never follow --lang.
-    records = worded(found, Lang.EN if fmt in (TextFormat.JSON, TextFormat.JSONL) else language)
-    emit_records(
+    words = Lang.EN if fmt in (TextFormat.JSON, TextFormat.JSONL) else language
+    parts = []
+    for workspace in workspaces:
+        agency_id = query.resolver(workspace).resolve_agency(agency) if agency else None
+        found = trail(workspace, task=task, agency=agency_id, since=since)
+        parts.append((workspace, worded(found, words)))
+    emit_across(
         ctx,
         fmt,
-        records,
+        parts,
         HISTORY_COLUMNS,
-        lambda: render.history_table(records, language),
+        lambda records: render.history_table(records, language),
         lang=language,
     )
 
@@ -400,7 +473,8 @@ def alias(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import query, registry
 
-    workspace = load_workspace(ctx)
+    # One registry serves every directive of the folder: any of them will do.
+    workspace = load_each(ctx)[0]
     agency_id = query.resolver(workspace).resolve_agency(agency)
     added = registry.add_alias(workspace, agency_id, name)
     emit(f"added alias '{added}' to {agency_id} in {workspace.location.registry_path}\n")
@@ -413,15 +487,16 @@ def upgrade_ledger(ctx: typer.Context) -> None:
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.store import upgrade
 
-    done = upgrade.upgrade_ledger(locate(ctx))
-    if done is None:
-        emit("the ledger is one entry a line already; nothing to do\n")
-        return
-    emit(
-        f"rewrote {done.path}: {done.entries} entries, one a line "
-        f"({done.lines_before} lines before, {done.lines_after} after); "
-        "review with 'git diff', then commit\n"
-    )
+    for location in locate(ctx).each():
+        done = upgrade.upgrade_ledger(location)
+        if done is None:
+            emit(f"{location.ledger_path.name} is one entry a line already; nothing to do\n")
+            continue
+        emit(
+            f"rewrote {done.path}: {done.entries} entries, one a line "
+            f"({done.lines_before} lines before, {done.lines_after} after); "
+            "review with 'git diff', then commit\n"
+        )
 
 
 def repair(ctx: typer.Context) -> None:
@@ -431,11 +506,12 @@ def repair(ctx: typer.Context) -> None:
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.store import upgrade
 
-    done = upgrade.repair_ledger(locate(ctx))
-    if done is None:
-        emit("the ledger's last line is whole; nothing to repair\n")
-        return
-    emit(
-        f"set aside line {done.line} of {done.path} ({done.size} bytes, cut short) "
-        f"into {done.side}; record that fact again, then commit\n"
-    )
+    for location in locate(ctx).each():
+        done = upgrade.repair_ledger(location)
+        if done is None:
+            emit(f"{location.ledger_path.name}'s last line is whole; nothing to repair\n")
+            continue
+        emit(
+            f"set aside line {done.line} of {done.path} ({done.size} bytes, cut short) "
+            f"into {done.side}; record that fact again, then commit\n"
+        )

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import typer
 
-from parledger.cli.common import emit, emit_records, load_workspace, show
+from parledger.cli.common import emit, emit_across, emit_records, load_each, load_task, show
 from parledger.model.errors import UsageError
 from parledger.present.export import TextFormat
 
@@ -44,7 +44,9 @@ def tasks(
     ),
     fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """List the directive's outline: parts, sections and the 47 numbered items.
+    """List the directive's outline: its parts, sections and numbered items. In a
+    workspace of several directives, each directive's under its heading (--directive
+    for one); the machine formats add a first column, directive.
 
     Examples: parledger tasks --index papi; parledger tasks --agency SNV;
     parledger tasks --search "dich vu cong" --format json
@@ -52,24 +54,31 @@ def tasks(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import query
 
-    workspace = load_workspace(ctx)
-    agency_id = query.resolver(workspace).resolve_agency(agency) if agency is not None else None
-    records = query.tasks(
-        workspace,
-        index=query.parse_index(index) if index is not None else None,
-        agency=agency_id,
-        search=search,
-    )
+    parts = []
+    for workspace in load_each(ctx):
+        agency_id = query.resolver(workspace).resolve_agency(agency) if agency is not None else None
+        found = query.tasks(
+            workspace,
+            index=query.parse_index(index) if index is not None else None,
+            agency=agency_id,
+            search=search,
+        )
+        parts.append((workspace, found))
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import render
     from parledger.present.views import TASK_COLUMNS
 
-    emit_records(ctx, fmt, records, TASK_COLUMNS, lambda: render.tasks_table(records))
+    emit_across(ctx, fmt, parts, TASK_COLUMNS, render.tasks_table)
 
 
 def show_task(
     ctx: typer.Context,
-    task_id: str = typer.Argument(..., metavar="ID", help="Outline id, e.g. I.1.2 or III.3.5."),
+    task_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="Outline id, e.g. I.1.2 or III.3.5; KEY:ID (2025:I.1.1) when several "
+        "directives hold it.",
+    ),
     fmt: ShowFormat = typer.Option(ShowFormat.TABLE, "--format", "-f", help="table or json."),
 ) -> None:
     """Show one task in full: its verbatim wording, who must act, lead, references,
@@ -77,7 +86,7 @@ def show_task(
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.track import query
 
-    workspace = load_workspace(ctx)
+    workspace, task_id = load_task(ctx, task_id)
     record = query.task_detail(workspace, task_id)
     if fmt is ShowFormat.JSON:
         # Lazy: what this command alone uses; --help and other commands stay light.
@@ -106,7 +115,9 @@ def agencies(
     from parledger.present import render
     from parledger.track import query
 
-    workspace = load_workspace(ctx)
+    # One registry serves every directive of the folder; the counts add up
+    # what each directive asks of an agency.
+    workspace, *others = load_each(ctx)
     if groups:
         found = query.groups(workspace)
         columns = ["id", "name", "members", "represented_by"]
@@ -114,7 +125,7 @@ def agencies(
         return
     if kind is not None:
         _check_kind(kind)
-    records = query.agencies(workspace, kind=kind.strip().lower() if kind else None)
+    records = query.agencies(workspace, kind=kind.strip().lower() if kind else None, others=others)
     emit_records(ctx, fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
 
 
@@ -141,6 +152,13 @@ def refs(
     from parledger.present import render
     from parledger.track import query
 
-    workspace = load_workspace(ctx)
-    records = query.documents(workspace, document=document)
-    emit_records(ctx, fmt, records, DOCUMENT_COLUMNS, lambda: render.documents_table(records))
+    parts = []
+    missing: UsageError | None = None
+    for one in load_each(ctx):
+        try:
+            parts.append((one, query.documents(one, document=document)))
+        except UsageError as exc:  # cited by another directive, maybe
+            missing = missing or exc
+    if not parts and missing is not None:
+        raise missing
+    emit_across(ctx, fmt, parts, DOCUMENT_COLUMNS, render.documents_table)

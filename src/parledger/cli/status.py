@@ -17,6 +17,7 @@ from parledger.cli.common import (
     emit,
     fail,
     layout_width,
+    load_each,
     load_workspace,
     locate,
     show,
@@ -25,9 +26,12 @@ from parledger.model.errors import ProblemsError, UsageError
 from parledger.present.export import Format, TextFormat
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from parledger.model.errors import Problem
     from parledger.model.records import Record
     from parledger.present.labels import Lang
-    from parledger.store.workspace import Workspace
+    from parledger.store.workspace import Location, Workspace
     from parledger.track.status import Scope
 
 WIDE_AT = 110  # terminal columns from which tables have room for titles
@@ -101,6 +105,15 @@ def _workspace(ctx: typer.Context, fail_on: list[Condition]) -> Workspace:
 
     try:
         return load_workspace(ctx)
+    except ProblemsError as exc:
+        fail(exc, EXIT_FAIL_ON if Condition.INVALID in fail_on else None)
+
+
+def _workspaces(ctx: typer.Context, fail_on: list[Condition]) -> list[Workspace]:
+    """Each directive's workspace (--directive: that one's), as :func:`_workspace`."""
+
+    try:
+        return load_each(ctx)
     except ProblemsError as exc:
         fail(exc, EXIT_FAIL_ON if Condition.INVALID in fail_on else None)
 
@@ -197,74 +210,116 @@ def status(
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import export
-    from parledger.present import render_status as render
     from parledger.track import query
     from parledger.track import status as standing
 
     language = _lang(lang)
-    workspace = _workspace(ctx, fail_on)
-    chosen = query.agency_set(workspace, agency) if agency else None
-    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
-    if chosen is not None or due_within is not None:
-        due_by = None if due_within is None else scope.cutoff() + dt.timedelta(days=due_within)
-        scope = dataclasses.replace(scope, agencies=chosen, due_by=due_by)
-    shown = scope.cutoff().isoformat() if (as_of or period) else None
+    base = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    shown = base.cutoff().isoformat() if (as_of or period) else None
     wide = wide or console().width >= WIDE_AT
     # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.present.views import OVERVIEW_COLUMNS, STATUS_COLUMNS
+    from parledger.present.render import by_directive
+    from parledger.present.views import OVERVIEW_COLUMNS, STATUS_COLUMNS, across
+    from parledger.track.query import directive_record
 
-    rows = standing.rows(workspace, scope)
-    one = chosen is not None and len(chosen) == 1
-    chase = not one and (scope.category is not None or scope.due_by is not None)
+    overview_shape = not agency and category is None and due_within is None
+    found: list[tuple[Workspace, Scope, list[Record]]] = []
+    workspaces = _workspaces(ctx, fail_on)
+    if len(workspaces) > 1:
+        # Across directives: those in force on the day judged.
+        day = base.cutoff()
+        keys = ", ".join(one.key for one in workspaces)
+        workspaces = [one for one in workspaces if one.directive.in_force(day)]
+        if not workspaces:
+            raise UsageError(
+                f"none of this workspace's directives ({keys}) is in force on "
+                f"{day.isoformat()}: name one with --directive KEY"
+            )
+    for workspace in workspaces:
+        scope = base
+        chosen = query.agency_set(workspace, agency) if agency else None
+        if chosen is not None or due_within is not None:
+            due_by = None if due_within is None else base.cutoff() + dt.timedelta(days=due_within)
+            scope = dataclasses.replace(base, agencies=chosen, due_by=due_by)
+        found.append((workspace, scope, standing.rows(workspace, scope)))
+    everything = [row for _, _, rows in found for row in rows]
+    if agency and everything:
+        # What the agencies owe, directive by directive: a directive that
+        # asks nothing of them is left out.
+        found = [part for part in found if part[2]]
     if quiet:
         pass
     elif fmt is not TextFormat.TABLE:
-        if chosen is None and not chase:
-            overview = standing.overview_rows(workspace, scope, selected=rows)
-            emit(export.render(overview, OVERVIEW_COLUMNS, Format(fmt.value), lang=language))
-        else:
-            emit(export.render(rows, STATUS_COLUMNS, Format(fmt.value), lang=language))
-    elif chase:
-        show(
-            ctx,
-            render.chase_table(
-                rows,
-                as_of=scope.cutoff(),
-                of_category=scope.category.value if scope.category else None,
-                due_by=scope.due_by,
-                lang=language,
-            ),
-            wide=wide,
-        )
-    elif chosen is None:
-        show(
-            ctx,
-            render.overview_table(
-                standing.overview_rows(workspace, scope, selected=rows),
-                as_of=shown,
-                lang=language,
-                wide=wide,
-                width=layout_width(wide),
-                other_names={a.id: (a.short, a.aliases) for a in workspace.registry.agencies},
-            ),
-            wide=wide,
-        )
+        machine = [
+            (
+                workspace,
+                standing.overview_rows(workspace, scope, selected=rows) if overview_shape else rows,
+            )
+            for workspace, scope, rows in found
+        ]
+        records, named = across(machine, OVERVIEW_COLUMNS if overview_shape else STATUS_COLUMNS)
+        emit(export.render(records, named, Format(fmt.value), lang=language))
     else:
-        # Each agency's table in registry order; only the name and id head
-        # it: no need to count every agency's tasks, as `query.agencies` does.
-        tables = [
+        sections = [
+            (
+                directive_record(workspace),
+                _status_table(workspace, scope, rows, shown=shown, lang=language, wide=wide),
+            )
+            for workspace, scope, rows in found
+        ]
+        show(ctx, by_directive(sections), wide=wide)
+    _check(fail_on, everything)
+
+
+def _status_table(
+    workspace: Workspace,
+    scope: Scope,
+    rows: list[Record],
+    *,
+    shown: str | None,
+    lang: Lang,
+    wide: bool,
+) -> RenderableType:
+    """One directive's part of status: the overview, the chase list, or
+    each chosen agency's table."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render_status as render
+    from parledger.track import status as standing
+
+    chosen = scope.agencies
+    one = chosen is not None and len(chosen) == 1
+    if not one and (scope.category is not None or scope.due_by is not None):
+        return render.chase_table(
+            rows,
+            as_of=scope.cutoff(),
+            of_category=scope.category.value if scope.category else None,
+            due_by=scope.due_by,
+            lang=lang,
+        )
+    if chosen is None:
+        return render.overview_table(
+            standing.overview_rows(workspace, scope, selected=rows),
+            as_of=shown,
+            lang=lang,
+            wide=wide,
+            width=layout_width(wide),
+            other_names={a.id: (a.short, a.aliases) for a in workspace.registry.agencies},
+        )
+    # Each agency's table in registry order; only the name and id head it:
+    # no need to count every agency's tasks, as `query.agencies` does.
+    return render.one_after_another(
+        [
             render.agency_status(
                 {"id": known.id, "name": known.name},
                 [row for row in rows if row["agency"] == known.id],
                 as_of=shown,
-                lang=language,
+                lang=lang,
                 wide=wide,
             )
             for known in workspace.registry.agencies
             if known.id in chosen
         ]
-        show(ctx, render.one_after_another(tables), wide=wide)
-    _check(fail_on, rows)
+    )
 
 
 class ReportFormat(StrEnum):
@@ -365,12 +420,19 @@ def report(
         verb = "is" if len(shaping) == 1 else "are"
         raise UsageError(f"{', '.join(shaping)} {verb} for the Word report: add --format docx")
     language = _lang(lang)
-    workspace = _workspace(ctx, fail_on)
-    scope = reports.default_scope(workspace, _scope(as_of=as_of, period=period, index=index))
-    built = reports.build(workspace, scope)
-    rollups = [*built["rollups"], built["total"]]
+    workspaces = _workspaces(ctx, fail_on)
+    if word and len(workspaces) > 1:
+        keys = ", ".join(one.key for one in workspaces)
+        raise UsageError(f"a Word report is of one directive: add --directive KEY (one of {keys})")
+    asked = _scope(as_of=as_of, period=period, index=index)
+    made = []
+    for workspace in workspaces:
+        scope = reports.default_scope(workspace, asked)
+        made.append((workspace, scope, reports.build(workspace, scope)))
     # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.present.views import REPORT_COLUMNS
+    from parledger.present.render import by_directive
+    from parledger.present.views import REPORT_COLUMNS, across
+    from parledger.track.query import directive_record
 
     text, data = "", b""
     if word:
@@ -379,6 +441,7 @@ def report(
         from parledger.present.report_docx import document
         from parledger.track import filing
 
+        workspace, scope, built = made[0]
         filed = filing.build(
             workspace,
             scope,
@@ -391,21 +454,32 @@ def report(
         data = document(filed)
     elif fmt is ReportFormat.TABLE:
         if not quiet:
-            show(ctx, render.report_view(built, language))
+            sections = [
+                (directive_record(one), render.report_view(built, language))
+                for one, _, built in made
+            ]
+            show(ctx, by_directive(sections))
     elif fmt is ReportFormat.JSON:
-        text = export.to_json(built)
+        if len(made) == 1:
+            text = export.to_json(made[0][2])
+        else:
+            text = export.to_json({one.key: built for one, _, built in made})
     elif fmt is ReportFormat.MD:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.present.report_markdown import markdown
 
-        text = markdown(built, language)
+        # Each report opens with its directive's subject as a heading.
+        text = "\n".join(markdown(built, language) for _, _, built in made)
     else:
-        text = export.render(rollups, REPORT_COLUMNS, Format(fmt.value), lang=language)
+        records, columns = across(
+            [(one, [*built["rollups"], built["total"]]) for one, _, built in made], REPORT_COLUMNS
+        )
+        text = export.render(records, columns, Format(fmt.value), lang=language)
     if output is not None:
         _write(output, data or text.encode(), quiet)
     elif text and not quiet:
         emit(text)
-    _check(fail_on, standing.rows(workspace, scope))
+    _check(fail_on, [row for one, scope, _ in made for row in standing.rows(one, scope)])
 
 
 def _write(output: Path, content: bytes, quiet: bool) -> None:
@@ -489,47 +563,63 @@ def export(
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.present import export as files
-    from parledger.present.views import VIEWS
+    from parledger.present.export import Sheet
+    from parledger.present.views import VIEWS, across
     from parledger.track import status as standing
 
     language = _lang(lang)
     if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
-    workspace = _workspace(ctx, fail_on)
-    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
-    if agency:
-        # Lazy: what this command alone uses; --help and other commands stay light.
-        from parledger.track import query
+    workspaces = _workspaces(ctx, fail_on)
+    asked = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    scopes = []
+    for workspace in workspaces:
+        scope = asked
+        if agency:
+            # Lazy: what this command alone uses; --help and other commands stay light.
+            from parledger.track import query
 
-        scope = dataclasses.replace(scope, agencies=query.agency_set(workspace, agency))
+            scope = dataclasses.replace(scope, agencies=query.agency_set(workspace, agency))
+        scopes.append((workspace, scope))
     names = list(VIEWS) if view is ViewName.ALL else [view.value]
     if view is ViewName.ALL and fmt not in (ExportFormat.JSON, ExportFormat.XLSX):
         raise UsageError("--view all needs --format json or xlsx; CSV and Markdown hold one table")
+    collected = {
+        name: across(
+            [(one, VIEWS[name].collect(one, scope, None)) for one, scope in scopes],
+            VIEWS[name].columns,
+        )
+        for name in names
+    }
     if fmt is ExportFormat.XLSX:
         content = files.to_xlsx(
-            [VIEWS[name].sheet(workspace, scope) for name in names], lang=language
+            [
+                Sheet(name, columns, records, VIEWS[name].dates)
+                for name, (records, columns) in collected.items()
+            ],
+            lang=language,
         )
     elif fmt is ExportFormat.JSON and view is ViewName.ALL:
         content = files.to_json(
-            {name: VIEWS[name].collect(workspace, scope, None) for name in names}
+            {name: records for name, (records, _) in collected.items()}
         ).encode()
     else:
-        chosen = VIEWS[names[0]]
-        records = chosen.collect(workspace, scope, None)
-        text = files.render(records, chosen.columns, Format(fmt.value), lang=language, bom=bom)
+        records, columns = collected[names[0]]
+        text = files.render(records, columns, Format(fmt.value), lang=language, bom=bom)
         content = text.encode()
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
         _write(output, content, quiet)
-    _check(fail_on, standing.rows(workspace, scope))
+    _check(fail_on, [row for one, scope in scopes for row in standing.rows(one, scope)])
 
 
 def validate(
     ctx: typer.Context,
 ) -> None:
-    """Check the workspace's files: schema, then every cross-reference.
+    """Check the workspace's files: schema, then every cross-reference; every
+    directive of the workspace, with its ledger, unless --directive names one.
 
     Prints every problem as path:line:col: code: message and exits 1 if there
     is any; prints a one-line summary and exits 0 when the workspace is clean.
@@ -538,21 +628,31 @@ def validate(
     from parledger.store import pipeline
 
     location = locate(ctx)
-    loaded, problems = pipeline.run(location)
+    each = location.each() if location.key is None and location.several else [location]
+    problems: list[Problem] = []
+    clean: list[tuple[Location, Workspace]] = []
+    for one in each:
+        loaded, found = pipeline.run(one)
+        # The registry is every directive's: its problems are said once.
+        problems += [problem for problem in found if problem not in problems]
+        if loaded is not None:
+            clean.append((one, loaded))
     for problem in problems:
         emit(f"{problem}\n")
-    if problems or loaded is None:
+    if problems or len(clean) < len(each):
         sys.stderr.write(f"parledger: {len(problems)} problem(s) in {location.root}\n")
         raise typer.Exit(1)
-    items = sum(1 for node in loaded.directive.outline if node.kind.value == "item")
-    emit(
-        f"ok: {location.root} ({location.source.value}): {items} items, "
-        f"{len(loaded.registry.agencies)} agencies, {len(loaded.registry.groups)} groups, "
-        f"{len(loaded.entries)} ledger entries\n"
-    )
-    if loaded.ledger_multiline:
-        sys.stderr.write(
-            f"parledger: note: {location.ledger_path.name} spreads entries over several "
-            "lines (the form of parledger 0.1), so a merge of two branches can mix them up; "
-            "run 'parledger upgrade-ledger' once, then commit\n"
+    for one, loaded in clean:
+        items = sum(1 for node in loaded.directive.outline if node.kind.value == "item")
+        which = f" directive {loaded.key}" if len(clean) > 1 else ""
+        emit(
+            f"ok: {location.root} ({location.source.value}){which}: {items} items, "
+            f"{len(loaded.registry.agencies)} agencies, {len(loaded.registry.groups)} groups, "
+            f"{len(loaded.entries)} ledger entries\n"
         )
+        if loaded.ledger_multiline:
+            sys.stderr.write(
+                f"parledger: note: {one.ledger_path.name} spreads entries over several "
+                "lines (the form of parledger 0.1), so a merge of two branches can mix them up; "
+                "run 'parledger upgrade-ledger' once, then commit\n"
+            )

@@ -472,6 +472,19 @@ class Directive:
     documents: list[Document]
     references: list[Reference]
     outline: list[Node]
+    # The last day the office tracks it (the next year's directive took
+    # over, say): not the document's words but the office's decision, so
+    # it says why in ``assumed``.  Omitted: in force.  ``status`` across a
+    # workspace's directives shows those in force on the day it judges.
+    in_force_until: dt.date | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def in_force(self, day: dt.date) -> bool:
+        """Issued by ``day`` (when its date is known) and not yet past
+        ``in_force_until``."""
+        issued = self.metadata.date
+        ended = self.in_force_until
+        return (issued is None or issued <= day) and (ended is None or day <= ended)
 
     def __post_init__(self) -> None:
         _pattern(self.id, DIRECTIVE_ID, "directive id")

@@ -57,6 +57,7 @@ ROLE = {
 }
 
 HEADER = {
+    "directive": ("Directive", "Văn bản"),
     "agency": ("Agency", "Cơ quan"),
     "agency_id": ("Agency id", "Mã cơ quan"),
     "name": ("Name", "Tên"),

@@ -22,6 +22,28 @@ from parledger.model.records import Record
 from parledger.present.labels import Lang
 
 
+def directive_heading(record: Record) -> Text:
+    """One line naming a directive, above its part of a table across several:
+    its key, then kind, number and subject as printed."""
+    line = Text(f"{record['key']} ", style="bold")
+    number = record["number"] or ""
+    line.append(" · ".join(part for part in (record["kind"], number, record["subject"]) if part))
+    return line
+
+
+def by_directive(sections: Sequence[tuple[Record, RenderableType]]) -> RenderableType:
+    """Each directive's table under its heading, a blank line between them;
+    one directive's table alone, as it always was."""
+    if len(sections) == 1:
+        return sections[0][1]
+    shown: list[RenderableType] = []
+    for record, renderable in sections:
+        if shown:
+            shown.append(Text(""))
+        shown += [directive_heading(record), renderable]
+    return Group(*shown)
+
+
 def new_table(title: str | None = None) -> Table:
     # Light rules, no vertical bars: the columns, not the box, get the width
     # of an 80-column terminal.

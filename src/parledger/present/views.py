@@ -7,7 +7,7 @@ people show; JSON carries every key of every record.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from parledger.model.records import Record
@@ -95,3 +95,18 @@ VIEWS = {
         View("history", HISTORY_COLUMNS, {"date"}, _history),
     ]
 }
+
+
+def across(
+    parts: Sequence[tuple[Workspace, Sequence[Record]]], columns: Sequence[str]
+) -> tuple[list[Record], list[str]]:
+    """Several directives' records as one list: each led by its directive's
+    key (a ``directive`` column), so that I.1.1 of one is never taken for
+    I.1.1 of another.  One directive's records are returned as they are:
+    a workspace of one directive writes exactly what it always wrote."""
+    if len(parts) == 1:
+        return list(parts[0][1]), list(columns)
+    records = [
+        {"directive": workspace.key, **record} for workspace, found in parts for record in found
+    ]
+    return records, ["directive", *columns]

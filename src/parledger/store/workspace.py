@@ -252,6 +252,11 @@ class Workspace:
         self.ledger_multiline = False
 
     @property
+    def key(self) -> str:
+        """The directive's key in its workspace (``2024``)."""
+        return self.location.key or key_of(self.location.directive_path)
+
+    @property
     def entries(self) -> list[Entry]:
         if self._entries is None:
             self._entries = self._read_entries() if self._read_entries else []

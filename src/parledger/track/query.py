@@ -23,6 +23,25 @@ def outline_of(workspace: Workspace) -> Outline:
     return Outline(workspace.directive, workspace.registry)
 
 
+def directive_record(workspace: Workspace) -> Record:
+    """What identifies one directive of a workspace: its key, and its
+    number, date and subject as the document prints them."""
+    meta = workspace.directive.metadata
+    return {
+        "key": workspace.key,
+        "id": workspace.directive.id,
+        "kind": meta.kind,
+        "number": meta.number_as_printed,
+        "issuer": meta.issuer_name,
+        "date": meta.date.isoformat() if meta.date else None,
+        "year": meta.year,
+        "subject": meta.subject,
+        "items": sum(1 for node in workspace.directive.outline if node.kind is NodeKind.ITEM),
+        "file": workspace.location.directive_path.name,
+        "ledger": workspace.location.ledger_path.name,
+    }
+
+
 def parse_index(text: str) -> Index:
     """'PAR INDEX', 'par-index', 'parindex', 'papi' … → the Index."""
     wanted = match_key(text)
@@ -151,14 +170,18 @@ def obligation_record(outline: Outline, ob: Obligation) -> Record:
 # -- the registry and the documents --------------------------------------
 
 
-def agencies(workspace: Workspace, *, kind: str | None = None) -> list[Record]:
-    """The registry, in file order, with how many items each agency owes."""
-    outline = outline_of(workspace)
+def agencies(
+    workspace: Workspace, *, kind: str | None = None, others: Sequence[Workspace] = ()
+) -> list[Record]:
+    """The registry, in file order, with how many items each agency owes
+    (under ``workspace``'s directive and those of ``others``, which share
+    its registry)."""
     owed: dict[str, int] = {}
     leads: dict[str, int] = {}
-    for ob in outline.obligations():
-        owed[ob.agency] = owed.get(ob.agency, 0) + 1
-        leads[ob.agency] = leads.get(ob.agency, 0) + int(ob.is_lead)
+    for one in (workspace, *others):
+        for ob in outline_of(one).obligations():
+            owed[ob.agency] = owed.get(ob.agency, 0) + 1
+            leads[ob.agency] = leads.get(ob.agency, 0) + int(ob.is_lead)
     return [
         {
             "id": agency.id,
