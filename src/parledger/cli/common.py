@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 class State:
     data_dir: Path | None
     directive: str | None = None  # --directive, as typed
+    # Whether this run spans every directive of a workspace of several:
+    # then what it prints names the directive of each row.
+    spanning: bool = False
     read: Location | None = None  # the workspace this command loaded, once it has
 
 
@@ -110,6 +113,8 @@ def load_each(ctx: typer.Context) -> list[Workspace]:
     location = locate(ctx)
     if location.key is None and not location.several:
         return [_load(ctx, location)]
+    if location.key is None:
+        ctx.ensure_object(State).spanning = True
     loaded = [_load(ctx, one) for one in location.each()]
     # Oldest first, as an office files them; the key orders one year's.
     return sorted(loaded, key=lambda one: (_issued(one), one.key))
@@ -303,7 +308,13 @@ def emit_across(
         from parledger.track.query import directive_record
 
         sections = [(directive_record(one), table(found)) for one, found in parts]
-        show(ctx, by_directive(sections), wide=wide)
+        show(ctx, by_directive(sections, headed=spanning(ctx)), wide=wide)
         return
-    records, named = across(parts, columns)
+    records, named = across(parts, columns, lead=spanning(ctx))
     emit(export.render(records, named, Format(fmt.value), lang=lang))
+
+
+def spanning(ctx: typer.Context) -> bool:
+    """Whether the command read every directive of a workspace of several."""
+    state = ctx.find_object(State)
+    return state is not None and state.spanning

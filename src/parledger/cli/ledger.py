@@ -120,7 +120,9 @@ def _report(written: Written, workspace: Workspace) -> None:
     from parledger.track.history import entry_summary
 
     entry = written.entry
-    emit(f"recorded {entry.id}: {entry_summary(entry, workspace)}\n")
+    # Where several directives share the folder, say whose ledger took it.
+    whose = f" ({workspace.location.ledger_path.name})" if workspace.location.several else ""
+    emit(f"recorded {entry.id}: {entry_summary(entry, workspace)}{whose}\n")
     for warning in written.warnings:
         warn(warning)
 

@@ -21,6 +21,7 @@ from parledger.cli.common import (
     load_workspace,
     locate,
     show,
+    spanning,
 )
 from parledger.model.errors import ProblemsError, UsageError
 from parledger.present.export import Format, TextFormat
@@ -257,7 +258,9 @@ def status(
             )
             for workspace, scope, rows in found
         ]
-        records, named = across(machine, OVERVIEW_COLUMNS if overview_shape else STATUS_COLUMNS)
+        records, named = across(
+            machine, OVERVIEW_COLUMNS if overview_shape else STATUS_COLUMNS, lead=spanning(ctx)
+        )
         emit(export.render(records, named, Format(fmt.value), lang=language))
     else:
         sections = [
@@ -267,7 +270,7 @@ def status(
             )
             for workspace, scope, rows in found
         ]
-        show(ctx, by_directive(sections), wide=wide)
+        show(ctx, by_directive(sections, headed=spanning(ctx)), wide=wide)
     _check(fail_on, everything)
 
 
@@ -458,9 +461,9 @@ def report(
                 (directive_record(one), render.report_view(built, language))
                 for one, _, built in made
             ]
-            show(ctx, by_directive(sections))
+            show(ctx, by_directive(sections, headed=spanning(ctx)))
     elif fmt is ReportFormat.JSON:
-        if len(made) == 1:
+        if not spanning(ctx):
             text = export.to_json(made[0][2])
         else:
             text = export.to_json({one.key: built for one, _, built in made})
@@ -472,7 +475,9 @@ def report(
         text = "\n".join(markdown(built, language) for _, _, built in made)
     else:
         records, columns = across(
-            [(one, [*built["rollups"], built["total"]]) for one, _, built in made], REPORT_COLUMNS
+            [(one, [*built["rollups"], built["total"]]) for one, _, built in made],
+            REPORT_COLUMNS,
+            lead=spanning(ctx),
         )
         text = export.render(records, columns, Format(fmt.value), lang=language)
     if output is not None:
@@ -588,6 +593,7 @@ def export(
         name: across(
             [(one, VIEWS[name].collect(one, scope, None)) for one, scope in scopes],
             VIEWS[name].columns,
+            lead=spanning(ctx),
         )
         for name in names
     }

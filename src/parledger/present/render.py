@@ -31,10 +31,13 @@ def directive_heading(record: Record) -> Text:
     return line
 
 
-def by_directive(sections: Sequence[tuple[Record, RenderableType]]) -> RenderableType:
-    """Each directive's table under its heading, a blank line between them;
-    one directive's table alone, as it always was."""
-    if len(sections) == 1:
+def by_directive(
+    sections: Sequence[tuple[Record, RenderableType]], *, headed: bool | None = None
+) -> RenderableType:
+    """Each directive's table under its heading, a blank line between them.
+    ``headed``: whether to head them (default: when there are several); one
+    directive's table alone is shown as it always was."""
+    if len(sections) == 1 and not headed:
         return sections[0][1]
     shown: list[RenderableType] = []
     for record, renderable in sections:

@@ -98,14 +98,18 @@ VIEWS = {
 
 
 def across(
-    parts: Sequence[tuple[Workspace, Sequence[Record]]], columns: Sequence[str]
+    parts: Sequence[tuple[Workspace, Sequence[Record]]],
+    columns: Sequence[str],
+    *,
+    lead: bool | None = None,
 ) -> tuple[list[Record], list[str]]:
     """Several directives' records as one list: each led by its directive's
     key (a ``directive`` column), so that I.1.1 of one is never taken for
-    I.1.1 of another.  One directive's records are returned as they are:
-    a workspace of one directive writes exactly what it always wrote."""
-    if len(parts) == 1:
-        return list(parts[0][1]), list(columns)
+    I.1.1 of another.  ``lead``: whether to (default: when there are several
+    parts).  Without it the records are returned as they are: a workspace
+    of one directive writes exactly what it always wrote."""
+    if not (len(parts) > 1 if lead is None else lead):
+        return [record for _, found in parts for record in found], list(columns)
     records = [
         {"directive": workspace.key, **record} for workspace, found in parts for record in found
     ]
