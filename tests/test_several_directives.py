@@ -230,3 +230,37 @@ def test_a_problem_in_one_directive_is_placed_in_its_file(cli: Invoke, several: 
     assert done.exit_code == 1
     assert f"directive_{SECOND}.yaml:" in done.output
     assert "directive_2024.yaml" not in done.output
+
+
+def test_a_sheet_exported_across_directives_records_into_the_one_it_names(
+    cli: Invoke, several: Path, tmp_path: Path
+) -> None:
+    exported = cli("-d", str(several), "export", "--view", "status", "-a", "SNV").stdout
+    rows = _rows(exported)
+    header = list(rows[0])
+    mine = [row for row in rows if row["task"] == "I.1.3"]
+    assert {row["directive"] for row in mine} == {"2024", SECOND}
+    for row in mine:
+        row.update(status="in_progress", percent="10", note="đang làm")
+
+    def sheet(chosen: list[dict[str, str]]) -> Path:
+        path = tmp_path / "sheet.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, header)
+            writer.writeheader()
+            writer.writerows(chosen)
+        return path
+
+    ledgers = {p.name: p.read_bytes() for p in several.glob("ledger_*.yaml")}
+    both = cli("-d", str(several), "record", "--from", str(sheet(mine)))
+    assert both.exit_code == 2
+    assert "add --directive KEY" in both.stderr
+    assert {p.name: p.read_bytes() for p in several.glob("ledger_*.yaml")} == ledgers
+    wrong = cli("-d", str(several), "--directive", "2024", "record", "--from", str(sheet(mine)))
+    assert wrong.exit_code == 2 and f"of directive '{SECOND}', not 2024" in wrong.stderr
+    one = [row for row in mine if row["directive"] == SECOND]
+    done = cli("-d", str(several), "record", "--from", str(sheet(one)))
+    assert done.exit_code == 0, done.output
+    assert "I.1.3" in (several / f"ledger_{SECOND}.yaml").read_text("utf-8")
+    untouched = {p.name: p.read_bytes() for p in several.glob("ledger_2024.yaml")}
+    assert untouched == {k: v for k, v in ledgers.items() if k == "ledger_2024.yaml"}

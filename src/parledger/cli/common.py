@@ -104,7 +104,7 @@ def locate(ctx: typer.Context) -> Location:
 def load_workspace(ctx: typer.Context) -> Workspace:
     """The workspace the options name, bound to one directive: the one
     --directive names, else the folder's only one."""
-    return _load(ctx, locate(ctx))
+    return load_at(ctx, locate(ctx))
 
 
 def load_each(ctx: typer.Context) -> list[Workspace]:
@@ -112,10 +112,10 @@ def load_each(ctx: typer.Context) -> list[Workspace]:
     every directive in the folder, in the order of their keys."""
     location = locate(ctx)
     if location.key is None and not location.several:
-        return [_load(ctx, location)]
+        return [load_at(ctx, location)]
     if location.key is None:
         ctx.ensure_object(State).spanning = True
-    loaded = [_load(ctx, one) for one in location.each()]
+    loaded = [load_at(ctx, one) for one in location.each()]
     # Oldest first, as an office files them; the key orders one year's.
     return sorted(loaded, key=lambda one: (_issued(one), one.key))
 
@@ -143,10 +143,10 @@ def load_task(ctx: typer.Context, task: str) -> tuple[Workspace, str]:
                 f"task '{task}' is of directive {named.key}, but --directive names "
                 f"{location.key}: drop one of them"
             )
-        return _load(ctx, named), bare
+        return load_at(ctx, named), bare
     if location.key is not None or not location.several:
-        return _load(ctx, location), bare
-    loaded = [_load(ctx, one) for one in location.each()]
+        return load_at(ctx, location), bare
+    loaded = [load_at(ctx, one) for one in location.each()]
     holding = [one for one in loaded if _holds(one, bare)]
     if len(holding) == 1:
         return holding[0], bare
@@ -173,7 +173,8 @@ def _holds(workspace: Workspace, task: str) -> bool:
     return True
 
 
-def _load(ctx: typer.Context, location: Location) -> Workspace:
+def load_at(ctx: typer.Context, location: Location) -> Workspace:
+    """The workspace at ``location`` (one directive of its folder)."""
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.store.loader import load
 

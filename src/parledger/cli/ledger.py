@@ -11,9 +11,9 @@ import typer
 from parledger.cli.common import (
     emit,
     emit_across,
+    load_at,
     load_each,
     load_task,
-    load_workspace,
     locate,
     warn,
 )
@@ -316,11 +316,11 @@ def _from_file(
     from parledger.track import bulk
     from parledger.track.record import writable
 
-    workspace = load_workspace(ctx)
-    writable(workspace)  # said first: a file fixed for nothing is time lost
+    writable(locate(ctx))  # said first: a file fixed for nothing is time lost
     table = read_table(source, sheet)
     columns = intake.RECORD if command == "record" else intake.ASSIGN
     rows = intake.rows(table, columns)
+    workspace = _sheet_workspace(ctx, source, intake.directives(table), len(rows))
     run = bulk.record_rows if command == "record" else bulk.assign_rows
     outcome = run(workspace, str(source), rows, intake.WORDS, dry_run=dry_run)
     count = len(outcome.entries)
@@ -337,6 +337,43 @@ def _from_file(
         emit(f"recorded {entries} from {source}{unchanged}\n")
     for row in outcome.warnings:
         warn(str(row))
+
+
+def _sheet_workspace(
+    ctx: typer.Context, source: Path, named: Mapping[int, str], count: int
+) -> Workspace:
+    """The one directive whose ledger takes a sheet's rows: --directive, the
+    folder's only one, or the one the sheet's ``directive`` column names.
+    All rows are written in one append, or none: one ledger per sheet."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.model.errors import RowProblem, RowsError
+
+    location = locate(ctx)
+    folder = location.of(location.keys[0]) if location.keys else location
+
+    def key_of(text: str) -> str | None:
+        try:
+            return folder.choose(text).key
+        except UsageError:
+            return None
+
+    keys = {key_of(text) for text in named.values()}
+    if location.key is None and location.several and len(keys) == 1 and None not in keys:
+        location = location.of(str(keys.pop()))
+    if location.key is None and location.several:
+        raise UsageError(
+            f"{source} is recorded into one directive's ledger: add --directive KEY "
+            f"(one of {', '.join(location.keys)}), or a directive column naming one"
+        )
+    workspace = load_at(ctx, location)
+    other = [
+        RowProblem(str(source), number, f"the row is of directive '{text}', not {workspace.key}")
+        for number, text in sorted(named.items())
+        if key_of(text) != workspace.key
+    ]
+    if other:
+        raise RowsError(other, count)
+    return workspace
 
 
 def correct(

@@ -47,7 +47,9 @@ ASSIGN = Command(
     "assign", ("task", "agency", "role", "due", "note", "date", "by"), ("task", "agency")
 )
 
-_KNOWN = dict.fromkeys([*RECORD.fields, *ASSIGN.fields, *STATUS_COLUMNS])
+# "directive": the column an export across a workspace's directives leads
+# with; the command line reads it to pick the ledger (see ``directives``).
+_KNOWN = dict.fromkeys(["directive", *RECORD.fields, *ASSIGN.fields, *STATUS_COLUMNS])
 
 
 def _names(key: str) -> set[str]:
@@ -65,6 +67,20 @@ _HEADINGS: dict[str, str] = {}
 for _key in _KNOWN:
     for _name in _names(_key):
         _HEADINGS.setdefault(_fold(_name), _key)
+
+
+def directives(table: Table) -> dict[int, str]:
+    """The directive each row names, by row number, when the table has the
+    ``directive`` column that an export across directives writes."""
+    columns = {_HEADINGS.get(_fold(heading)): i for i, heading in enumerate(table.headers)}
+    at = columns.get("directive")
+    if at is None:
+        return {}
+    return {
+        number: str(cells[at]).strip()
+        for number, cells in table.rows
+        if at < len(cells) and cells[at] not in (None, "")
+    }
 
 
 def rows(table: Table, command: Command) -> list[Row]:

@@ -421,9 +421,10 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
     return append_all(workspace, [prepare(entry)])[0]
 
 
-def writable(workspace: Workspace) -> None:
+def writable(where: Workspace | Location) -> None:
     """Refuse a write to the read-only bundled workspace, before any work."""
-    if workspace.location.bundled:
+    location = where.location if isinstance(where, Workspace) else where
+    if location.bundled:
         raise UsageError(
             "the bundled workspace is read-only; create your own with "
             "'parledger init DIR', then use --data-dir DIR (or set PARLEDGER_DATA)"
