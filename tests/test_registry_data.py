@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dataclasses
 import io
 import unicodedata
@@ -159,7 +161,14 @@ def test_every_department_in_domain_notes(registry: Registry) -> None:
         assert agency.kind is AgencyKind.DEPARTMENT
         assert "so-ban-nganh-tinh" in agency.groups
         assert match_key(name) in {match_key(label) for label in _labels(agency)}, name
-    departments = {a.id for a in registry.agencies if a.kind is AgencyKind.DEPARTMENT}
+    # The 2024 departments: those that existed at the end of 2024 (one set
+    # up by the 2025 mergers is not among the domain notes' 2024 list).
+    end_of_2024 = dt.date(2024, 12, 31)
+    departments = {
+        a.id
+        for a in registry.agencies
+        if a.kind is AgencyKind.DEPARTMENT and a.exists_on(end_of_2024)
+    }
     assert departments == set(DEPARTMENTS.values())
 
 

@@ -80,6 +80,12 @@ def warn(message: str) -> None:
     sys.stderr.write(f"parledger: warning: {_one_line(message)}\n")
 
 
+def note(message: str) -> None:
+    """One line on stderr: something true the user should know about what
+    they asked (an agency merged away), not a problem."""
+    sys.stderr.write(f"parledger: note: {_one_line(message)}\n")
+
+
 def _one_line(message: str) -> str:
     # A message may quote what the user typed, or a file: shown escaped, so
     # that it neither breaks the line nor sends the terminal a command.

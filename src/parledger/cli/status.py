@@ -20,6 +20,7 @@ from parledger.cli.common import (
     load_each,
     load_workspace,
     locate,
+    note,
     show,
     spanning,
 )
@@ -239,6 +240,9 @@ def status(
     for workspace in workspaces:
         scope = base
         chosen = query.agency_set(workspace, agency) if agency else None
+        if chosen and workspace is workspaces[0]:
+            for sentence in query.changes_of(workspace, chosen, base.cutoff()):
+                note(sentence)
         if chosen is not None or due_within is not None:
             due_by = None if due_within is None else base.cutoff() + dt.timedelta(days=due_within)
             scope = dataclasses.replace(base, agencies=chosen, due_by=due_by)

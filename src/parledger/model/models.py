@@ -228,6 +228,30 @@ def _one_party(agency: str | None, group: str | None) -> None:
 # The agency registry (agencies.yaml)
 
 
+def _dates(start: dt.date | None, end: dt.date | None, what: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{what} ends ({end.isoformat()}) before it begins ({start.isoformat()})")
+
+
+def _within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+@model
+class Membership:
+    """An agency's membership of a group for a time: ``valid_from`` and
+    ``valid_until`` are the first and the last day (None: open)."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    group: str
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _pattern(self.group, AGENCY_ID, "group id")
+        _dates(self.valid_from, self.valid_until, f"membership of '{self.group}'")
+
+
 @model
 class Agency:
     __pydantic_config__ = FORBID_EXTRA
@@ -236,16 +260,47 @@ class Agency:
     short: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     kind: AgencyKind
-    groups: list[str] = field(default_factory=list)
+    # A group's id, or a Membership with dates where the agency joined or
+    # left the group while it existed.
+    groups: list[str | Membership] = field(default_factory=list)
     parent: str | None = None
+    # The first and the last day the agency existed (None: before any
+    # record, or still): set where a change of agencies (``events``) began
+    # or ended it.
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
     note: str | None = None
     assumed: Assumptions = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _pattern(self.id, AGENCY_ID, "agency id")
         for group in self.groups:
-            _pattern(group, AGENCY_ID, "group id")
+            _pattern(group if isinstance(group, str) else group.group, AGENCY_ID, "group id")
         _pattern(self.parent, AGENCY_ID, "parent id")
+        _dates(self.valid_from, self.valid_until, f"agency '{self.id}'")
+
+    @property
+    def group_ids(self) -> list[str]:
+        """The groups it was ever a member of, in file order."""
+        return [group if isinstance(group, str) else group.group for group in self.groups]
+
+    def exists_on(self, day: dt.date | None) -> bool:
+        """Whether it existed on ``day`` (None: any day)."""
+        return day is None or _within(day, self.valid_from, self.valid_until)
+
+    def member_of(self, group_id: str, day: dt.date | None = None) -> bool:
+        """Whether it was a member of the group on ``day`` (None: ever), and existed then."""
+        if not self.exists_on(day):
+            return False
+        for group in self.groups:
+            if isinstance(group, str):
+                if group == group_id:
+                    return True
+            elif group.group == group_id and (
+                day is None or _within(day, group.valid_from, group.valid_until)
+            ):
+                return True
+        return False
 
 
 @model
@@ -257,12 +312,71 @@ class Group:
     # A group whose members are not listed (the communes) reports through
     # another group: each member of that group owes the tasks for its area.
     represented_by: str | None = None
+    # The first and the last day the group existed (the district UBNDs
+    # until the district level ended), as for an agency.
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
     note: str | None = None
     assumed: Assumptions = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _pattern(self.id, AGENCY_ID, "group id")
         _pattern(self.represented_by, AGENCY_ID, "group id")
+        _dates(self.valid_from, self.valid_until, f"group '{self.id}'")
+
+    def exists_on(self, day: dt.date | None) -> bool:
+        return day is None or _within(day, self.valid_from, self.valid_until)
+
+
+@model
+class Event:
+    """A change of agencies on a day, as a document decided it.
+
+    - ``merged``: each of ``agencies`` ended and ``into`` took over its
+      duties (Sở KH&ĐT into Sở Tài chính);
+    - ``renamed``: ``agencies`` (one) goes on as ``into``;
+    - ``split``: ``agencies`` (one) ended and its duties went to ``to``;
+      ``tasks`` says which task goes to whom (``"2024:I.1.6": so-tai-chinh``),
+      and a task it does not list is unresolved;
+    - ``transferred``: the ``tasks`` listed passed from ``agencies`` to the
+      agencies ``to``; the agencies go on (or end by another event);
+    - ``dissolved``: ``agencies`` ended and nobody took over.
+
+    ``source`` cites the document that decided it, as offices cite it."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    date: dt.date  # the first day of the new arrangement
+    kind: Literal["merged", "renamed", "split", "transferred", "dissolved"]
+    agencies: list[str]
+    into: str | None = None
+    to: list[str] = field(default_factory=list)
+    tasks: dict[str, str] = field(default_factory=dict)
+    source: str
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for agency in [*self.agencies, *self.to, *self.tasks.values()]:
+            _pattern(agency, AGENCY_ID, "agency id")
+        _pattern(self.into, AGENCY_ID, "agency id")
+        if not self.agencies:
+            raise ValueError("an event changes at least one agency: list it in 'agencies'")
+        needs_into = self.kind in ("merged", "renamed")
+        if needs_into != (self.into is not None):
+            raise ValueError(
+                f"a '{self.kind}' event {'needs' if needs_into else 'takes no'} 'into'"
+            )
+        if self.kind in ("split", "transferred") and not self.to:
+            raise ValueError(f"a '{self.kind}' event needs 'to': the agencies that took over")
+        if self.kind not in ("split", "transferred") and (self.to or self.tasks):
+            raise ValueError(f"'to' and 'tasks' go with split and transferred, not '{self.kind}'")
+        if self.kind == "renamed" and len(self.agencies) != 1:
+            raise ValueError("a 'renamed' event renames one agency")
+        stray = sorted(set(self.tasks.values()) - set(self.to))
+        if stray:
+            raise ValueError(f"tasks go to {', '.join(stray)}, which 'to' does not list")
+        if not self.source.strip():
+            raise ValueError("the source is empty: cite the document that decided it")
 
 
 @model
@@ -270,6 +384,7 @@ class Registry:
     __pydantic_config__ = FORBID_EXTRA
     agencies: list[Agency]
     groups: list[Group] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -478,6 +593,13 @@ class Directive:
     # workspace's directives shows those in force on the day it judges.
     in_force_until: dt.date | None = None
     assumed: Assumptions = field(default_factory=dict)
+
+    @property
+    def day(self) -> dt.date:
+        """The day the directive binds agencies as of: its date, else (a
+        number and day left blank, as the bundled one's are) the last day of
+        its year, an assumption: the agencies of that year owe it."""
+        return self.metadata.date or dt.date(self.metadata.year, 12, 31)
 
     def in_force(self, day: dt.date) -> bool:
         """Issued by ``day`` (when its date is known) and not yet past

@@ -54,6 +54,7 @@ ROLE = {
     "group": ("group", "theo nhóm"),
     "named": ("named", "được nêu tên"),
     "addressee": ("addressee", "được giao"),
+    "inherited": ("inherited", "tiếp nhận"),
 }
 
 HEADER = {
@@ -214,6 +215,7 @@ GROUP = {
     "districts": ("District UBNDs", "UBND cấp huyện"),
     "communes": ("Commune UBNDs", "UBND cấp xã"),
     "other bodies": ("Other bodies", "Cơ quan khác"),
+    "ended": ("No longer existing (merged, split, dissolved)", "Không còn (đã hợp nhất, giải thể)"),
 }
 
 # Values translated in files for people (CSV with --lang vi, Markdown, Excel).

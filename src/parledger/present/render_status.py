@@ -115,6 +115,8 @@ def agency_status(
                 *([one_line(shown(record.get("note") or ""))] if wide else []),
             )
         parts.append(fit_columns(table))
+    for line in _inherited(records, lang):
+        parts.append(Text(line, style="dim"))
     if stale:
         parts.append(
             Text(
@@ -129,6 +131,38 @@ def agency_status(
             Text("No task in this selection." if not vi else "Không có nhiệm vụ.", style="dim")
         )
     return Group(*parts)
+
+
+def _inherited(records: Sequence[Record], lang: Lang) -> list[str]:
+    """One line per agency whose tasks these came from (which, since when),
+    and one per change after which nobody is named for a task."""
+    taken: dict[tuple[str, str], list[str]] = {}
+    for record in records:
+        if record.get("inherited_from"):
+            key = (record["inherited_name"], record["since"] or "")
+            taken.setdefault(key, []).append(record["task"])
+    vi = lang is Lang.VI
+    lines = [
+        (
+            f"tiếp nhận từ {name} từ ngày {day(since)}: {', '.join(tasks)}"
+            if vi
+            else f"inherited from {name} since {day(since)}: {', '.join(tasks)}"
+        )
+        for (name, since), tasks in taken.items()
+    ]
+    unresolved: dict[str, list[str]] = {}
+    for record in records:
+        if record.get("unresolved"):
+            unresolved.setdefault(record["unresolved"], []).append(record["task"])
+    lines += [
+        (
+            f"chưa rõ cơ quan kế thừa ({why}): {', '.join(tasks)}"
+            if vi
+            else f"no successor named ({why}): {', '.join(tasks)}"
+        )
+        for why, tasks in unresolved.items()
+    ]
+    return lines
 
 
 def one_after_another(parts: Sequence[RenderableType]) -> RenderableType:

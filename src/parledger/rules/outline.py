@@ -122,13 +122,17 @@ class Outline:
         return out
 
     def members(self, group_id: str) -> list[str]:
-        """Agencies that owe what is addressed to the group, in registry order.
+        """Agencies that owe what is addressed to the group, in registry order:
+        its members on the directive's day.
 
         A group whose members are not listed (the communes) is answered for
         by the members of the group that represents it (their districts).
         """
         group = self.groups.get(group_id)
-        listed = [a.id for a in self.registry.agencies if group_id in a.groups]
+        # Members on the directive's day: a department set up after it was
+        # issued does not owe it; one merged away later still did.
+        day = self.directive.day
+        listed = [a.id for a in self.registry.agencies if a.member_of(group_id, day)]
         if not listed and group is not None and group.represented_by:
             return self.members(group.represented_by)
         return listed

@@ -71,7 +71,7 @@ def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem
     known_groups = set(group_ids)
     known_agencies = set(agency_ids)
     for index, agency in enumerate(registry.agencies):
-        for g_index, group_id in enumerate(agency.groups):
+        for g_index, group_id in enumerate(agency.group_ids):
             if group_id not in known_groups:
                 report.add(
                     ("agencies", index, "groups", g_index),
@@ -86,7 +86,81 @@ def registry_problems(registry: Registry, loaded: yamlio.Loaded) -> list[Problem
             )
     _name_clashes(report, registry)
     _look_alikes(report, registry)
+    _event_problems(report, registry)
     return report.problems
+
+
+def _event_problems(report: _Reporter, registry: Registry) -> None:
+    """Changes of agencies that cannot have happened: an unknown agency, a
+    successor that did not exist on the day, a predecessor still existing
+    after it, a succession that comes back to where it started."""
+    by_id = {a.id: a for a in registry.agencies}
+    edges: dict[str, set[str]] = {}
+    for index, event in enumerate(registry.events):
+        base = ("events", index)
+        day = event.date.isoformat()
+        named: list[tuple[str, int | None, str]] = [
+            ("agencies", i, a) for i, a in enumerate(event.agencies)
+        ]
+        named += [("to", i, a) for i, a in enumerate(event.to)]
+        named += [("into", None, event.into)] if event.into else []
+        for field_name, at, agency_id in named:
+            where = (*base, field_name) if at is None else (*base, field_name, at)
+            if agency_id not in by_id:
+                report.add(where, "unknown-agency", f"agency '{agency_id}' is not in the registry")
+            elif field_name != "agencies" and not by_id[agency_id].exists_on(event.date):
+                report.add(
+                    where,
+                    "successor-not-existing",
+                    f"{agency_id} takes over on {day} but did not exist then "
+                    "(see its valid_from and valid_until)",
+                )
+        for key, agency_id in event.tasks.items():
+            if agency_id not in by_id:
+                report.add(
+                    (*base, "tasks", key),
+                    "unknown-agency",
+                    f"agency '{agency_id}' is not in the registry",
+                )
+        if event.kind != "transferred":
+            last = event.date - dt.timedelta(days=1)
+            for i, agency_id in enumerate(event.agencies):
+                agency = by_id.get(agency_id)
+                if agency is not None and (agency.valid_until is None or agency.valid_until > last):
+                    report.add(
+                        (*base, "agencies", i),
+                        "agency-dates",
+                        f"{agency_id} ends on {day} ({event.kind}), so its valid_until must "
+                        f"be {last.isoformat()} at the latest",
+                    )
+        for agency_id in event.agencies:
+            edges.setdefault(agency_id, set()).update(
+                [event.into] if event.into else [*event.to, *event.tasks.values()]
+            )
+    for index, event in enumerate(registry.events):
+        for agency_id in event.agencies:
+            if _returns(agency_id, edges):
+                report.add(
+                    ("events", index, "agencies"),
+                    "succession-cycle",
+                    f"{agency_id}'s successors lead back to it: a change of agencies "
+                    "cannot undo itself; check the events' agencies and into/to",
+                )
+                break
+
+
+def _returns(start: str, edges: dict[str, set[str]]) -> bool:
+    """Whether following successors from ``start`` comes back to it."""
+    seen: set[str] = set()
+    waiting = list(edges.get(start, ()))
+    while waiting:
+        current = waiting.pop()
+        if current == start:
+            return True
+        if current not in seen:
+            seen.add(current)
+            waiting += edges.get(current, ())
+    return False
 
 
 def text_problems(loaded: yamlio.Loaded) -> list[Problem]:
@@ -225,7 +299,32 @@ def directive_problems(
 
     outline = Outline(directive, registry)
     _outline_problems(report, outline, agencies, groups, known_documents, references)
+    _dated_parties(report, directive, registry)
     return report.problems
+
+
+def _dated_parties(report: _Reporter, directive: Directive, registry: Registry) -> None:
+    """An agency or group the directive addresses by name must exist on the
+    directive's day: one set up later, or ended before, cannot owe it."""
+    day = directive.day
+    dated = {a.id: a for a in registry.agencies if a.valid_from or a.valid_until}
+    dated_groups = {g.id: g for g in registry.groups if g.valid_from or g.valid_until}
+    if not dated and not dated_groups:
+        return
+    for index, node in enumerate(directive.outline):
+        for field_name, parties in (
+            ("addressees", node.addressees),
+            ("paragraph_addressees", node.paragraph_addressees),
+        ):
+            for p_index, party in enumerate(parties):
+                found = dated.get(party.agency or "") or dated_groups.get(party.group or "")
+                if found is not None and not found.exists_on(day):
+                    report.add(
+                        ("outline", index, field_name, p_index),
+                        "out-of-dates",
+                        f"{node.id}: {found.id} did not exist on {day.isoformat()}, the "
+                        "directive's day (see its valid_from and valid_until)",
+                    )
 
 
 def _check_parties(
@@ -478,11 +577,36 @@ def ledger_crossref_problems(
                 if day is not None and evidence:
                     problems += _evidence_after_fact(number, entry, day, evidence)
     problems += _impossible_facts(entries)
+    problems += _outside_dates(entries, registry)
     found = []
     for number, where, code, text in problems:
         line, col = journal.position(number, where)
         found.append(Problem(path, line, col, code, text))
     return found
+
+
+def _outside_dates(
+    entries: Sequence[Entry], registry: Registry
+) -> list[tuple[int, str | None, str, str]]:
+    """Facts about an agency or group dated when it did not exist."""
+    dated: dict[str, Agency | Group] = {
+        a.id: a for a in registry.agencies if a.valid_from or a.valid_until
+    }
+    dated.update({g.id: g for g in registry.groups if g.valid_from or g.valid_until})
+    if not dated:
+        return []
+    out: list[tuple[int, str | None, str, str]] = []
+    for number, entry in enumerate(entries):
+        party = entry.agency or entry.group or ""
+        found = dated.get(party)
+        if found is not None and not found.exists_on(entry.date):
+            field_name = "agency" if entry.agency else "group"
+            message = (
+                f"entry {entry.id}: {party} did not exist on {entry.date.isoformat()} "
+                "(see its valid_from and valid_until): record against its successor"
+            )
+            out.append((number, field_name, "out-of-dates", message))
+    return out
 
 
 def _correction_problems(

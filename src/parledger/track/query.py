@@ -7,15 +7,18 @@ exported as JSON, CSV or Markdown with the same content.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 from typing import Any
 
+from parledger.model.dates import display
 from parledger.model.errors import UsageError
 from parledger.model.models import Index, Node, NodeKind
 from parledger.model.names import Resolver, closest, match_key
 from parledger.model.records import Record, plain
 from parledger.rules.outline import Obligation, Outline
+from parledger.rules.succession import ended
 from parledger.store.workspace import Workspace
 
 
@@ -189,7 +192,7 @@ def agencies(
             "kind": agency.kind.value,
             "short": list(agency.short),
             "aliases": list(agency.aliases),
-            "groups": list(agency.groups),
+            "groups": agency.group_ids,
             "tasks": owed.get(agency.id, 0),
             "leads": leads.get(agency.id, 0),
             "assumed": dict(agency.assumed),
@@ -197,6 +200,38 @@ def agencies(
         for agency in workspace.registry.agencies
         if kind is None or agency.kind.value == kind
     ]
+
+
+def changes_of(workspace: Workspace, agency_ids: Iterable[str], day: dt.date) -> list[str]:
+    """A sentence for each agency that did not exist on ``day``: what
+    became of it, so an old name still leads somewhere."""
+    registry = workspace.registry
+    names = {a.id: a.name for a in registry.agencies}
+    out = []
+    for agency in registry.agencies:
+        if agency.id not in agency_ids or agency.exists_on(day):
+            continue
+        if agency.valid_from is not None and day < agency.valid_from:
+            out.append(f"{agency.name} was set up on {display(agency.valid_from)}")
+            continue
+        for event in ended(registry, agency.id):
+            after = [event.into] if event.into else list(event.to)
+            who = ", ".join(names.get(a, a) for a in after)
+            verb = {"merged": "merged into", "renamed": "renamed", "split": "split among"}
+            if event.kind == "dissolved":
+                out.append(
+                    f"{agency.name} was dissolved on {display(event.date)} ({event.source}); "
+                    "its open tasks have no successor named"
+                )
+            else:
+                out.append(
+                    f"{agency.name} was {verb[event.kind]} {who} on {display(event.date)} "
+                    f"({event.source}); its open tasks are shown under {who}"
+                )
+            break
+        else:
+            out.append(f"{agency.name} ended on {display(agency.valid_until or day)}")
+    return out
 
 
 def agency_set(workspace: Workspace, names: Sequence[str]) -> frozenset[str]:

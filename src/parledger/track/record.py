@@ -33,6 +33,7 @@ from parledger.model.models import (
 from parledger.model.names import Match
 from parledger.rules import plausible
 from parledger.rules.fold import corrected, effective, root_of
+from parledger.rules.succession import ended
 from parledger.store import journal, schema
 from parledger.store.workspace import Location, Workspace
 from parledger.track.inputs import Clock, clean_text, recorder
@@ -82,15 +83,49 @@ def _base(
     workspace: Workspace, node: Node, party: Match, common: Common, clock: Clock
 ) -> dict[str, Any]:
     by = clean_text(common.by, "--by", lines=False) or recorder(workspace.location.root)
+    day = parse_fact_date(common.date, clock.today)
+    existing(workspace, party, day)
     return {
         "task": node.id,
         "agency": party.id if party.kind == "agency" else None,
         "group": party.id if party.kind == "group" else None,
-        "date": parse_fact_date(common.date, clock.today),
+        "date": day,
         "recorded": clock.now,
         "by": by,
         "note": clean_text(common.note, "--note"),
     }
+
+
+def existing(workspace: Workspace, party: Match, day: dt.date) -> None:
+    """Refuse a fact about an agency or group on a day it did not exist,
+    naming who took over (the registry's changes of agencies)."""
+    registry = workspace.registry
+    found = (
+        next((a for a in registry.agencies if a.id == party.id), None)
+        if party.kind == "agency"
+        else next((g for g in registry.groups if g.id == party.id), None)
+    )
+    if found is None or found.exists_on(day):
+        return
+    name = found.name
+    if found.valid_from is not None and day < found.valid_from:
+        raise UsageError(
+            f"{name} was set up on {display(found.valid_from)}: a fact of {display(day)} "
+            "is about whoever held its duties then"
+        )
+    ending = ended(registry, party.id)
+    names = {a.id: a.name for a in registry.agencies}
+    if ending:
+        event = ending[0]
+        after = [event.into] if event.into else list(event.to)
+        who = ", ".join(names.get(a, a) for a in after) or "nobody named"
+        raise UsageError(
+            f"{name} ended on {display(found.valid_until or event.date)} ({event.kind} "
+            f"{display(event.date)}, {event.source}); record against {who}, or give "
+            f"--date on or before {display(found.valid_until or event.date)}"
+        )
+    last = found.valid_until or day
+    raise UsageError(f"{name} ended on {display(last)}: a fact of {display(day)} is not about it")
 
 
 def assign(
@@ -187,7 +222,9 @@ def progress_entry(
         raise UsageError(
             "progress is recorded for one agency, not a group; give the agency that reported"
         )
-    if not owes(workspace, node.id, agency.id):
+    day = parse_fact_date(common.date, clock.today)
+    existing(workspace, agency, day)
+    if not owes(workspace, node.id, agency.id, today=clock.today):
         raise UsageError(
             f"{agency.id} does not owe {node.id}; if it should, first run "
             f"'parledger assign {node.id} --agency {agency.id}'"

@@ -27,14 +27,16 @@ from enum import StrEnum
 from parledger.model.models import (
     Cadence,
     Dimension,
+    Event,
     Index,
     Role,
     Status,
 )
 from parledger.model.periods import Period, quarter_of
 from parledger.model.records import Record
-from parledger.rules.fold import PRESENT, TARGET, VALUE, Pair
+from parledger.rules.fold import PRESENT, TARGET, VALUE, Fold, Pair
 from parledger.rules.outline import DirectiveRole, DirectiveRoleKind, Outline
+from parledger.rules.succession import Succession
 from parledger.store.workspace import Workspace
 
 
@@ -68,6 +70,13 @@ class TaskState:
     note: str | None = None  # that entry's note: why a task is blocked, say
     category: Category = Category.NOT_STARTED
     stale: bool = False  # continuous, and no report in the period
+    # Set when the registry's changes of agencies moved the obligation:
+    # the agency that owed it first, and the day ``agency`` took it over.
+    inherited_from: str | None = None
+    since: dt.date | None = None
+    # Set when the agency that owed it ended and no successor is named for
+    # this task: the change that ended it.
+    unresolved: Event | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,9 @@ def states(
         node = outline.nodes.get(task)
         return node is not None and node.cadence is Cadence.CONTINUOUS
 
+    succession = Succession(workspace.registry, workspace.key)
+    asked, agency = agency, (None if succession else agency)  # a successor's come from others
+
     owed: dict[Pair, TaskState] = {}
     for ob in outline.obligations():
         if agency is not None and ob.agency != agency:
@@ -156,14 +168,48 @@ def states(
         value = folded.values.get(pair)
         if value is not None:
             state.value, state.target = value[VALUE], value[TARGET]
-        state.category = categorise(state, cutoff)
         last_report = reports.progress.get(pair)
+        if succession:
+            taken = _hand_over(state, succession, folded, cutoff)
+            if taken is not None:
+                later = reports.progress.get((state.task, state.agency))
+                if later is not None and later[0] >= taken.toordinal():
+                    last_report = later
+        state.category = categorise(state, cutoff)
         reported = last_report is not None and last_report[0] >= start
         state.stale = (
             state.continuous and state.status is not Status.NOT_APPLICABLE and not reported
         )
+    found = [state for state in owed.values() if asked is None or state.agency == asked]
     order = _order(outline)
-    return sorted(owed.values(), key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
+    return sorted(found, key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
+
+
+def _hand_over(
+    state: TaskState, succession: Succession, folded: Fold, cutoff: dt.date
+) -> dt.date | None:
+    """Move an open obligation of an agency that ended by ``cutoff`` to its
+    successor, with what it had reported; what the successor reports on the
+    task from the handover on counts for it too.  Returns the day of the
+    handover, if there was one.  An obligation done or set aside stays with
+    the agency that finished it."""
+    if state.status in (Status.DONE, Status.NOT_APPLICABLE):
+        return None
+    holder = succession.holder(state.agency, state.task, cutoff)
+    if holder.unresolved is not None:
+        state.unresolved = holder.unresolved
+        return None
+    if not holder.inherited or holder.since is None:
+        return None
+    state.inherited_from, state.agency, state.since = state.agency, holder.agency, holder.since
+    later = folded.progress.get((state.task, holder.agency))
+    if later is not None and later[0] >= holder.since.toordinal():
+        day, _, status, percent, evidence, entry_id, note = later
+        state.status, state.percent, state.note = Status(status), percent, note
+        state.last_update, state.evidence, state.entry = (
+            dt.date.fromordinal(day), list(evidence), entry_id,
+        )  # fmt: skip
+    return holder.since
 
 
 def _falls_due(state: TaskState, by: dt.date) -> bool:
@@ -203,12 +249,22 @@ def owes(workspace: Workspace, task: str, agency: str, *, today: dt.date | None 
     The same answer as looking for the pair in :func:`states`, for one pair:
     a command that writes one entry should not work out every task's state.
     """
-    assignment = workspace.fold(today or dt.date.today()).assignments.get((task, agency))
+    day = today or dt.date.today()
+    assignment = workspace.fold(day).assignments.get((task, agency))
     if assignment is not None:
         return assignment[PRESENT]  # the last assignment or release decides
     outline = Outline(workspace.directive, workspace.registry)
     node = outline.nodes.get(task)
-    return node is not None and any(ob.agency == agency for ob in outline.obligations_of(node))
+    if node is None:
+        return False
+    owing = [ob.agency for ob in outline.obligations_of(node)]
+    if agency in owing:
+        return True
+    # Or it took the task over from an agency that ended (registry events).
+    succession = Succession(workspace.registry, workspace.key)
+    return bool(succession) and any(
+        succession.holder(first, task, day).agency == agency for first in owing
+    )
 
 
 # -- records for tables and exports ----------------------------------------
@@ -263,7 +319,7 @@ def rows(
         if scope.dimension is not None and scope.dimension not in node.dimensions:
             continue
         known = outline.agencies.get(state.agency)
-        role = _main_role(state)
+        role = "inherited" if state.inherited_from else _main_role(state)
         out.append(
             {
                 "task": state.task,
@@ -287,9 +343,26 @@ def rows(
                 "evidence": _shown(state.evidence),
                 "note": state.note,
                 "entry": state.entry,
+                **_succession(outline, state),
             }
         )
     return out
+
+
+def _succession(outline: Outline, state: TaskState) -> Record:
+    """What the registry's changes did to the pair, only when they did: a
+    workspace whose registry has no changes writes what it always wrote."""
+    if state.inherited_from is not None:
+        first = outline.agencies.get(state.inherited_from)
+        return {
+            "inherited_from": state.inherited_from,
+            "inherited_name": first.name if first else state.inherited_from,
+            "since": state.since.isoformat() if state.since else None,
+        }
+    if state.unresolved is not None:
+        event = state.unresolved
+        return {"unresolved": f"{event.kind} {event.date.isoformat()}, {event.source}"}
+    return {}
 
 
 def _shown(evidence: list[str]) -> list[str]:
@@ -310,6 +383,7 @@ KIND_GROUPS = {
     "commune": "communes",
 }
 OTHER_GROUP = "other bodies"
+ENDED_GROUP = "ended"
 
 
 def overview_rows(
@@ -323,10 +397,16 @@ def overview_rows(
     share done, the last update; departments, then districts, then the rest.
     ``selected``: the scope's :func:`rows`, when the caller has them already."""
     outline = Outline(workspace.directive, workspace.registry)
+    cutoff = (scope or Scope()).cutoff(today)
     out: dict[str, Record] = {}
     for row in rows(workspace, scope, today=today) if selected is None else selected:
         known = outline.agencies.get(row["agency"])
         kind = known.kind.value if known else ""
+        # Grouped by what the agency is on the day judged: one merged away
+        # or dissolved by then is no department or district any more.
+        group = KIND_GROUPS.get(kind, OTHER_GROUP)
+        if known is not None and not known.exists_on(cutoff):
+            group = ENDED_GROUP
         summary = out.setdefault(
             row["agency"],
             {
@@ -334,7 +414,7 @@ def overview_rows(
                 "name": row["name"],
                 "short": known.short[0] if known and known.short else None,
                 "kind": kind,
-                "group": KIND_GROUPS.get(kind, OTHER_GROUP),
+                "group": group,
                 "tasks": 0,
                 **{category.value: 0 for category in Category},
                 "stale": 0,
@@ -349,7 +429,7 @@ def overview_rows(
             summary["last_update"] = max(summary["last_update"] or "", row["last_update"])
     for summary in out.values():
         summary["completion"] = completion(summary)
-    groups = [*KIND_GROUPS.values(), OTHER_GROUP]
+    groups = [*KIND_GROUPS.values(), OTHER_GROUP, ENDED_GROUP]
     order = {agency_id: i for i, agency_id in enumerate(outline.agencies)}
     return sorted(
         out.values(), key=lambda r: (groups.index(r["group"]), order.get(r["agency"], len(order)))
