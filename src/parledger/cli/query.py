@@ -32,7 +32,9 @@ def register(app: typer.Typer) -> None:
 
 def tasks(
     ctx: typer.Context,
-    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
+    index: str | None = typer.Option(
+        None, "--index", "-i", help="Only this index's nodes (see 'parledger indices')."
+    ),
     agency: str | None = typer.Option(
         None, "--agency", "-a", help="Only the items this agency owes (id, name, short form)."
     ),
@@ -44,7 +46,8 @@ def tasks(
     ),
     fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """List the directive's outline: parts, sections and the 47 numbered items.
+    """List the directive's outline: its parts, sections, numbered items and
+    lettered sub-items.
 
     Examples: parledger tasks --index papi; parledger tasks --agency SNV;
     parledger tasks --search "dich vu cong" --format json
@@ -56,7 +59,7 @@ def tasks(
     agency_id = query.resolver(workspace).resolve_agency(agency) if agency is not None else None
     records = query.tasks(
         workspace,
-        index=query.parse_index(index) if index is not None else None,
+        index=query.parse_index(workspace, index) if index is not None else None,
         agency=agency_id,
         search=search,
     )

@@ -49,6 +49,10 @@ PERIOD_HELP = (
     "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year); "
     "deadlines are judged at its data cut-off."
 )
+INDEX_HELP = "Only this index: one the directive serves (see 'parledger indices')."
+DIMENSION_HELP = (
+    "Only tasks tagged with this dimension of an index: its id or name (see 'parledger indices')."
+)
 AS_OF_HELP = "Replay the ledger up to this day (2024-09-30 or 30/9/2024)."
 
 
@@ -58,6 +62,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _scope(
+    workspace: Workspace,
     *,
     as_of: str | None = None,
     period: str | None = None,
@@ -65,34 +70,37 @@ def _scope(
     dimension: str | None = None,
     category: str | None = None,
 ) -> Scope:
+    """The options as a Scope; --index and --dimension among the indices the
+    workspace knows (its catalog), hence after loading it."""
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.model.dates import parse_date
-    from parledger.model.models import Dimension
     from parledger.model.periods import parse_period
     from parledger.present import labels
-    from parledger.track.query import parse_index
     from parledger.track.status import Category, Scope
 
-    def choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
+    def choice(value: str) -> Category:
         # The value, or the words status prints for it, English or Vietnamese
         # ("quá hạn", "Overdue"), whatever --lang says.
-        table = labels.CATEGORY if what == "category" else labels.DIMENSION
-        key = labels.parse(table, value)
-        if key is None and what == "category":
+        key = labels.parse(labels.CATEGORY, value)
+        if key is None:
             # A status word names its category where they share a key
             # ("đang thực hiện" is in_progress); "done" is two categories.
             key = labels.parse(labels.STATUS, value)
-        for member in enum:
+        for member in Category:
             if member.value == key:
                 return member
-        raise UsageError(f"unknown {what} '{value}'; choose one of: {labels.spelled(table)}")
+        raise UsageError(
+            f"unknown category '{value}'; choose one of: {labels.spelled(labels.CATEGORY)}"
+        )
 
+    catalog = workspace.catalog
+    chosen = catalog.parse_index(index) if index is not None else None
     return Scope(
         as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
         period=parse_period(period) if period is not None else None,
-        index=parse_index(index) if index is not None else None,
-        dimension=choice(Dimension, dimension, "dimension") if dimension else None,  # type: ignore[arg-type]
-        category=choice(Category, category, "category") if category else None,  # type: ignore[arg-type]
+        index=chosen,
+        dimension=catalog.parse_dimension(dimension, chosen) if dimension else None,
+        category=choice(category) if category else None,
     )
 
 
@@ -141,10 +149,8 @@ DUE_WITHIN_HELP = (
 def status(
     ctx: typer.Context,
     agency: list[str] = typer.Option([], "--agency", "-a", help=AGENCIES_HELP),
-    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
-    dimension: str | None = typer.Option(
-        None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
-    ),
+    index: str | None = typer.Option(None, "--index", "-i", help=INDEX_HELP),
+    dimension: str | None = typer.Option(None, "--dimension", help=DIMENSION_HELP),
     category: str | None = typer.Option(
         None,
         "--category",
@@ -204,7 +210,14 @@ def status(
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
     chosen = query.agency_set(workspace, agency) if agency else None
-    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    scope = _scope(
+        workspace,
+        as_of=as_of,
+        period=period,
+        index=index,
+        dimension=dimension,
+        category=category,
+    )
     if chosen is not None or due_within is not None:
         due_by = None if due_within is None else scope.cutoff() + dt.timedelta(days=due_within)
         scope = dataclasses.replace(scope, agencies=chosen, due_by=due_by)
@@ -336,7 +349,8 @@ def report(
         "with --fail-on.",
     ),
 ) -> None:
-    """The periodic roll-up: per index and per PAPI dimension, tasks, obligations,
+    """The periodic roll-up: per index the directive serves and per dimension of
+    those indices its items are tagged with, tasks, obligations,
     done, overdue and completion %; the baseline ranks the directive quotes; and the
     continuous tasks with no report in the period. --format md gives text to paste
     into an office's report.
@@ -366,7 +380,9 @@ def report(
         raise UsageError(f"{', '.join(shaping)} {verb} for the Word report: add --format docx")
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
-    scope = reports.default_scope(workspace, _scope(as_of=as_of, period=period, index=index))
+    scope = reports.default_scope(
+        workspace, _scope(workspace, as_of=as_of, period=period, index=index)
+    )
     built = reports.build(workspace, scope)
     rollups = [*built["rollups"], built["total"]]
     # Lazy: what this command alone uses; --help and other commands stay light.
@@ -391,14 +407,14 @@ def report(
         data = document(filed)
     elif fmt is ReportFormat.TABLE:
         if not quiet:
-            show(ctx, render.report_view(built, language))
+            show(ctx, render.report_view(built, language, workspace.catalog))
     elif fmt is ReportFormat.JSON:
         text = export.to_json(built)
     elif fmt is ReportFormat.MD:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.present.report_markdown import markdown
 
-        text = markdown(built, language)
+        text = markdown(built, language, workspace.catalog)
     else:
         text = export.render(rollups, REPORT_COLUMNS, Format(fmt.value), lang=language)
     if output is not None:
@@ -464,10 +480,8 @@ def export(
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     period: str | None = typer.Option(None, "--period", "-p", help=PERIOD_HELP),
     agency: list[str] = typer.Option([], "--agency", "-a", help=AGENCIES_HELP),
-    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
-    dimension: str | None = typer.Option(
-        None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
-    ),
+    index: str | None = typer.Option(None, "--index", "-i", help=INDEX_HELP),
+    dimension: str | None = typer.Option(None, "--dimension", help=DIMENSION_HELP),
     category: str | None = typer.Option(
         None, "--category", "-c", help="Only this category, as status takes it."
     ),
@@ -496,7 +510,14 @@ def export(
     if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
     workspace = _workspace(ctx, fail_on)
-    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    scope = _scope(
+        workspace,
+        as_of=as_of,
+        period=period,
+        index=index,
+        dimension=dimension,
+        category=category,
+    )
     if agency:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.track import query

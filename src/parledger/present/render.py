@@ -79,7 +79,7 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
     table.add_column("Task", ratio=3, min_width=20)
     table.add_column("Lead", ratio=1, min_width=10, overflow="fold")
     for record in records:
-        style = "bold" if record["kind"] != "item" else ""
+        style = "bold" if record["kind"] not in ("item", "subitem") else ""
         table.add_row(
             record["id"],
             record["index"] or "",
@@ -91,7 +91,9 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
 
 def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     parts: list[RenderableType] = []
-    header = f"{record['id']}  ({record['kind']}, {record['index'] or 'no index'})"
+    effect = record.get("effect")
+    shown = record["kind"] if effect in (None, "task", "heading") else f"{record['kind']}, {effect}"
+    header = f"{record['id']}  ({shown}, {record['index'] or 'no index'})"
     parts.append(
         # Not expanded: piped, where nothing is cut, the box is as wide as
         # the text's longest line, not as the page.
@@ -121,7 +123,8 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     if record["leads"]:
         facts.add_row("Leads items", ", ".join(record["leads"]))
     if record["dimension"]:
-        facts.add_row("PAPI dimension", ", ".join(record["dimension"]))
+        of = f"{record['index']} dimension" if record["index"] else "Dimension"
+        facts.add_row(of, ", ".join(record["dimension"]))
     facts.add_row("Cadence", _cadence(record))
     if record["mode"] == "request":
         facts.add_row("Form", "request (đề nghị), not an order")
