@@ -11,6 +11,7 @@ from parledger.model.errors import UsageError
 from parledger.present.export import TextFormat
 
 AGENCY_COLUMNS = ["id", "name", "kind", "short", "aliases", "groups", "tasks", "leads"]
+INDEX_COLUMNS = ["index", "dimension", "name", "name_en", "publisher", "served", "tasks"]
 DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
 
 FORMAT_HELP = "Output: table for people; json, jsonl, csv or md for scripts (stable bytes)."
@@ -28,6 +29,7 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_task)
     app.command("agencies")(agencies)
     app.command("refs")(refs)
+    app.command("indices")(indices)
 
 
 def tasks(
@@ -119,6 +121,23 @@ def agencies(
         _check_kind(kind)
     records = query.agencies(workspace, kind=kind.strip().lower() if kind else None)
     emit_records(ctx, fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
+
+
+def indices(
+    ctx: typer.Context,
+    fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List the indices the workspace knows and their dimensions: the ids --index
+    and --dimension take, their names, whether the directive serves each, and how
+    many tasks each counts. The bundled indices.yaml declares them; a workspace's
+    own indices.yaml adds others (or replaces one of the same id)."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render
+    from parledger.track import query
+
+    workspace = load_workspace(ctx)
+    records = query.indices(workspace)
+    emit_records(ctx, fmt, records, INDEX_COLUMNS, lambda: render.indices_table(records))
 
 
 def _check_kind(kind: str) -> None:

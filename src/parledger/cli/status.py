@@ -565,7 +565,11 @@ def validate(
     if problems or loaded is None:
         sys.stderr.write(f"parledger: {len(problems)} problem(s) in {location.root}\n")
         raise typer.Exit(1)
-    items = sum(1 for node in loaded.directive.outline if node.kind.value == "item")
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.rules.outline import Outline
+
+    # The tasks: items and lettered sub-items that bind someone.
+    items = len(Outline(loaded.directive, loaded.registry).items())
     emit(
         f"ok: {location.root} ({location.source.value}): {items} items, "
         f"{len(loaded.registry.agencies)} agencies, {len(loaded.registry.groups)} groups, "

@@ -208,6 +208,27 @@ def agencies_table(records: Sequence[Record]) -> RenderableType:
     return Group(table, count_line(len(records), "agency", "agencies"))
 
 
+def indices_table(records: Sequence[Record]) -> RenderableType:
+    """The catalog: each index in bold, its dimensions under it."""
+    table = new_table()
+    table.add_column("Index / dimension", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("English", overflow="fold")
+    table.add_column("Served", no_wrap=True)
+    table.add_column("Tasks", justify="right")
+    for record in records:
+        index = record["dimension"] is None
+        table.add_row(
+            Text(record["index"], style="bold") if index else "  " + record["dimension"],
+            Text(record["name"] or "", style="bold" if index else ""),
+            record["name_en"] or "",
+            ("yes" if record["served"] else "") if index else "",
+            str(record["tasks"]),
+        )
+    count = sum(1 for record in records if record["dimension"] is None)
+    return Group(table, count_line(count, "index", "indices"))
+
+
 def groups_table(records: Sequence[Record]) -> RenderableType:
     table = new_table()
     table.add_column("ID", no_wrap=True)

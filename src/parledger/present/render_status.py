@@ -365,7 +365,8 @@ def report_view(
         baseline.add_row(
             rank["index"], str(rank["year"]), f"{rank['rank']}/{rank['of']}", f"{change:+d}"
         )
-    parts.append(baseline)
+    if report["baseline"]:  # a directive may quote none
+        parts.append(baseline)
     index_rows = [(r, r["key"]) for r in report["rollups"] if r["section"] == "index"]
     sections = [("Theo chỉ số" if vi else "By index", index_rows)] if index_rows else []
     if index_rows:

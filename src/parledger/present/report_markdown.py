@@ -34,10 +34,10 @@ def markdown(report: Record, lang: Lang = Lang.EN, catalog: IndexCatalog | None 
             f"{display_iso(period['start'])} to {display_iso(period['end'])}; "
             f"report due {display_iso(period['due'])}."
         ),
-        "",
-        "## " + ("Kết quả năm trước (văn bản nêu)" if vi else "Baseline quoted by the directive"),
-        "",
     ]
+    if report["baseline"]:  # a directive may quote none
+        title = "Kết quả năm trước (văn bản nêu)" if vi else "Baseline quoted by the directive"
+        lines += ["", f"## {title}", ""]
     for rank in report["baseline"]:
         lines.append(f"- {rank['wording']}.")
     columns = ["key", "tasks", "obligations", "done", "overdue", "completion"]

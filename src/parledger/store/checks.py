@@ -396,12 +396,12 @@ def _node_shape(
         )
     lettered = is_subitem_id(node.id)
     if (node.kind is NodeKind.SUBITEM) != lettered:
-        shape = "a lettered id (II.1.1.a)" if not lettered else "a numbered id"
-        report.add(
-            (*base, "kind"),
-            "bad-kind",
-            f"{node.id}: a {node.kind.value} has {shape}; a letter marks a subitem",
+        wrong = (
+            f"a lettered id marks a subitem, not kind '{node.kind.value}'"
+            if lettered
+            else "a subitem's id ends in its letter, e.g. II.1.1.a"
         )
+        report.add((*base, "kind"), "bad-kind", f"{node.id}: {wrong}")
     elif (node.kind is NodeKind.PART) != is_part_id(node.id):
         report.add(
             (*base, "kind"),

@@ -32,23 +32,40 @@ def parse_index(workspace: Workspace, text: str) -> str:
 
 
 def indices(workspace: Workspace) -> list[Record]:
-    """The catalog of indices: one record per index, with its dimensions,
-    and whether the directive serves it."""
-    served = outline_of(workspace).served()
-    return [
-        {
-            "id": spec.id,
-            "name": spec.name,
-            "name_en": spec.name_en,
-            "publisher": spec.publisher,
-            "served": spec.id in served,
-            "dimensions": [
-                {"id": dim.id, "name": dim.name, "name_en": dim.name_en} for dim in spec.dimensions
-            ],
-            "assumed": dict(spec.assumed),
-        }
-        for spec in workspace.catalog.indices
-    ]
+    """The catalog of indices, flat: a row for each index (``dimension``
+    None), then one for each of its dimensions; ``served``: whether the
+    directive serves the index; ``tasks``: how many tasks it or the
+    dimension counts."""
+    outline = outline_of(workspace)
+    served = outline.served()
+    tasks = outline.items()
+    out: list[Record] = []
+    for spec in workspace.catalog.indices:
+        mine = [node for node in tasks if outline.index_of(node) == spec.id]
+        out.append(
+            {
+                "index": spec.id,
+                "dimension": None,
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "publisher": spec.publisher,
+                "served": spec.id in served,
+                "tasks": len(mine),
+            }
+        )
+        out += [
+            {
+                "index": spec.id,
+                "dimension": dim.id,
+                "name": dim.name,
+                "name_en": dim.name_en,
+                "publisher": None,
+                "served": spec.id in served,
+                "tasks": sum(1 for node in mine if dim.id in node.dimensions),
+            }
+            for dim in spec.dimensions
+        ]
+    return out
 
 
 def canonical_node_id(text: str) -> str:

@@ -44,10 +44,10 @@ def task_item(workspace: Workspace, task_id: str) -> Node:
     outline = outline_of(workspace)
     node = find_node(outline, task_id)
     if not outline.is_task(node):
-        effect = outline.effect_of(node)
-        what = "states a purpose" if effect is Effect.PURPOSE else f"is a {node.kind.value}"
+        purpose = outline.effect_of(node) is Effect.PURPOSE
+        what = f"a {node.kind.value} of the outline"
         raise UsageError(
-            f"{node.id} {what} of the outline, not a task; "
+            f"{node.id} is {what}{' that states a purpose' if purpose else ''}, not a task; "
             "give one of its numbered or lettered items (parledger tasks)"
         )
     return node
