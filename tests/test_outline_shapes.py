@@ -237,3 +237,64 @@ def test_outline_problems_at_their_line(
     ), result.stdout
     assert "Traceback" not in result.output
     assert {p.name: p.read_bytes() for p in ws.iterdir()} == before
+
+
+def test_an_index_file_that_reuses_a_dimension_id_is_refused(cli: Invoke, ws: Path) -> None:
+    catalog = ws / "indices.yaml"
+    text = catalog.read_text("utf-8")
+    line = text.count("\n", 0, text.index("  - id: digital-services")) + 1
+    catalog.write_text(text.replace("- id: digital-services", "- id: participation"), "utf-8")
+    result = cli("--data-dir", str(ws), "validate")
+    assert result.exit_code == 1
+    assert (
+        f"indices.yaml:{line}:" in result.stdout
+        and "duplicate-id: DTI: dimension 'participation' is PAPI's already" in result.stdout
+    ), result.stdout
+
+
+NO_PARTS = """
+outline:
+- id: "1"
+  kind: section
+  label: "1."
+  heading: "Các sở, ban, ngành tỉnh:"
+  index: PAPI
+  addressees:
+  - group: so-ban-nganh-tinh
+- id: "1.1"
+  kind: item
+  label: "1.1."
+  parent: "1"
+  paragraphs:
+  - "Công khai kết quả."
+- id: "1.1.a"
+  kind: subitem
+  label: "a)"
+  parent: "1.1"
+  paragraphs:
+  - "Trên Cổng thông tin điện tử."
+- id: "2"
+  kind: item
+  label: "2."
+  index: SIPAS
+  paragraphs:
+  - "Sở Nội vụ: Khảo sát sự hài lòng."
+  addressees:
+  - agency: so-noi-vu
+"""
+
+
+def test_a_document_without_roman_parts(cli: Invoke, ws: Path) -> None:
+    path = ws / DIRECTIVE
+    text = path.read_text("utf-8")
+    path.write_text(text[: text.index("\noutline:")] + NO_PARTS, "utf-8")
+    (ws / "indices.yaml").unlink()
+    result = cli("--data-dir", str(ws), "validate")
+    assert result.exit_code == 0, result.output
+    assert "3 items" in result.stdout  # 1.1, its sub-item 1.1.a, and 2
+    record = cli("--data-dir", str(ws), "record", "1.1.A", "-a", "STP", "--status", "done",
+                 "--by", "T", "--date", "1/6/2025")  # fmt: skip
+    assert record.exit_code == 0, record.output
+    report = _json(cli, ws, "report", "--period", "2025")
+    assert isinstance(report, dict)
+    assert [r["key"] for r in report["rollups"] if r["section"] == "index"] == ["PAPI", "SIPAS"]
