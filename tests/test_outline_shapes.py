@@ -298,3 +298,28 @@ def test_a_document_without_roman_parts(cli: Invoke, ws: Path) -> None:
     report = _json(cli, ws, "report", "--period", "2025")
     assert isinstance(report, dict)
     assert [r["key"] for r in report["rollups"] if r["section"] == "index"] == ["PAPI", "SIPAS"]
+
+
+def test_a_directive_says_which_indices_it_serves(cli: Invoke, ws: Path) -> None:
+    line = _edited(ws, "\noutline:\n", "\nserves:\n- DTI\n- PAPI\n- SIPS\n\noutline:\n") + 4
+    result = cli("--data-dir", str(ws), "validate")
+    assert result.exit_code == 1
+    assert f"{DIRECTIVE}:{line}:" in result.stdout and "did you mean 'SIPAS'?" in result.stdout
+    path = ws / DIRECTIVE
+    path.write_text(path.read_text("utf-8").replace("- SIPS\n", "- SIPAS\n"), "utf-8")
+    report = _json(cli, ws, "report", "--period", "2025")
+    assert isinstance(report, dict)
+    # In the order it declares; PAR INDEX's tasks count in the total alone.
+    rolled = [r["key"] for r in report["rollups"] if r["section"] == "index"]
+    assert rolled == ["DTI", "PAPI", "SIPAS"]
+
+
+def test_the_baseline_names_a_known_index(cli: Invoke, workspace_dir: Path) -> None:
+    path = workspace_dir / "directive_2024.yaml"
+    text = path.read_text("utf-8")
+    line = text.count("\n", 0, text.index("  - index: SIPAS")) + 1
+    path.write_text(text.replace("  - index: SIPAS", "  - index: sipas", 1), "utf-8")
+    result = cli("--data-dir", str(workspace_dir), "validate")
+    assert result.exit_code == 1
+    assert f"directive_2024.yaml:{line}:" in result.stdout
+    assert "write it as the catalog does: 'SIPAS'" in result.stdout
