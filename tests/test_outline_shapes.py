@@ -323,3 +323,29 @@ def test_the_baseline_names_a_known_index(cli: Invoke, workspace_dir: Path) -> N
     assert result.exit_code == 1
     assert f"directive_2024.yaml:{line}:" in result.stdout
     assert "write it as the catalog does: 'SIPAS'" in result.stdout
+
+
+def test_a_parent_comes_before_its_children(cli: Invoke, ws: Path) -> None:
+    path = ws / DIRECTIVE
+    text = path.read_text("utf-8")
+    section = text[text.index("- id: II.1.1\n") : text.index("- id: II.1.1.a\n")]
+    moved = text.replace(section, "", 1)
+    moved = moved.replace("- id: II.1.2\n", section + "- id: II.1.2\n", 1)
+    path.write_text(moved, "utf-8")
+    line = _line_of(path, "- id: II.1.1.a\n") + 2
+    result = cli("--data-dir", str(ws), "validate")
+    assert result.exit_code == 1
+    assert f"{DIRECTIVE}:{line}:" in result.stdout
+    assert "bad-parent: II.1.1.a: its parent II.1.1 comes after it" in result.stdout
+
+
+def test_the_word_report_has_a_part_per_index_with_dimensions(cli: Invoke, ws: Path) -> None:
+    from docx import Document  # Lazy: this test alone reads a Word file.
+
+    out = ws.parent / "r.docx"
+    result = cli("--data-dir", str(ws), "report", "-p", "2025", "-f", "docx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    headings = [p.text for p in Document(str(out)).paragraphs]
+    assert "4. Kết quả theo nội dung Chỉ số DTI" in headings
+    names = {cell.text for table in Document(str(out)).tables for cell in table.columns[1].cells}
+    assert "Dịch vụ số (thử nghiệm)" in names

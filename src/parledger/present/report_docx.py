@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Sequence
 
 from docx import Document
@@ -335,7 +336,7 @@ def _body(doc: Docx, filed: Record) -> None:
     ).paragraph_format.space_before = Pt(12)
     parts = iter(_ROMAN)
     _section(doc, f"{next(parts)}. KẾT QUẢ CHUNG")
-    points = iter(range(1, 10))
+    points = itertools.count(1)  # one point per index with dimensions: as many as served
     if filed["baseline"]:
         _section(doc, f"{next(points)}. Kết quả năm trước (văn bản nêu)")
         for rank in filed["baseline"]:
