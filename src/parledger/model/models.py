@@ -1,4 +1,5 @@
-"""The workspace's data: the directive, the agency registry, ledger entries.
+"""The workspace's data: the directive, the agency registry, ledger entries,
+and the indices a directive may serve (indices.yaml).
 
 The classes are plain frozen dataclasses, and pydantic v2 validates files
 into them (see :mod:`parledger.store.schema`): every class forbids unknown fields
