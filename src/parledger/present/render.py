@@ -209,19 +209,18 @@ def agencies_table(records: Sequence[Record]) -> RenderableType:
 
 
 def indices_table(records: Sequence[Record]) -> RenderableType:
-    """The catalog: each index in bold, its dimensions under it."""
+    """The catalog: each index in bold, its dimensions under it; a name in
+    Vietnamese where the catalog has one (both are in --format csv/json)."""
     table = new_table()
     table.add_column("Index / dimension", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    table.add_column("English", overflow="fold")
+    table.add_column("Name", overflow="fold", ratio=1)
     table.add_column("Served", no_wrap=True)
     table.add_column("Tasks", justify="right")
     for record in records:
         index = record["dimension"] is None
         table.add_row(
             Text(record["index"], style="bold") if index else "  " + record["dimension"],
-            Text(record["name"] or "", style="bold" if index else ""),
-            record["name_en"] or "",
+            Text(record["name"] or record["name_en"] or "", style="bold" if index else ""),
             ("yes" if record["served"] else "") if index else "",
             str(record["tasks"]),
         )
