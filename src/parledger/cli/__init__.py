@@ -111,7 +111,8 @@ app = typer.Typer(
     cls=_Boundary,
     name="parledger",
     help=(
-        "A compliance ledger for the 2024 Hưng Yên directive on PAR INDEX, SIPAS and PAPI: "
+        "A compliance ledger for a province's directives on the indices of public "
+        "administration (see 'parledger indices'): "
         "which agency owes which task, what it has reported, what proves it, and what is "
         "late.\n\n" + EXIT_CODES_HELP
     ),

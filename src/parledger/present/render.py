@@ -104,7 +104,7 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
     table.add_column("Task", ratio=3, min_width=20)
     table.add_column("Lead", ratio=1, min_width=10, overflow="fold")
     for record in records:
-        style = "bold" if record["kind"] != "item" else ""
+        style = "bold" if record["kind"] not in ("item", "subitem") else ""
         table.add_row(
             record["id"],
             record["index"] or "",
@@ -116,7 +116,9 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
 
 def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     parts: list[RenderableType] = []
-    header = f"{record['id']}  ({record['kind']}, {record['index'] or 'no index'})"
+    effect = record.get("effect")
+    shown = record["kind"] if effect in (None, "task", "heading") else f"{record['kind']}, {effect}"
+    header = f"{record['id']}  ({shown}, {record['index'] or 'no index'})"
     parts.append(
         # Not expanded: piped, where nothing is cut, the box is as wide as
         # the text's longest line, not as the page.
@@ -146,7 +148,8 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     if record["leads"]:
         facts.add_row("Leads items", ", ".join(record["leads"]))
     if record["dimension"]:
-        facts.add_row("PAPI dimension", ", ".join(record["dimension"]))
+        of = f"{record['index']} dimension" if record["index"] else "Dimension"
+        facts.add_row(of, ", ".join(record["dimension"]))
     facts.add_row("Cadence", _cadence(record))
     if record["mode"] == "request":
         facts.add_row("Form", "request (đề nghị), not an order")
@@ -228,6 +231,26 @@ def agencies_table(records: Sequence[Record]) -> RenderableType:
             record["id"], name, record["kind"], str(record["tasks"]), str(record["leads"])
         )
     return Group(table, count_line(len(records), "agency", "agencies"))
+
+
+def indices_table(records: Sequence[Record]) -> RenderableType:
+    """The catalog: each index in bold, its dimensions under it; a name in
+    Vietnamese where the catalog has one (both are in --format csv/json)."""
+    table = new_table()
+    table.add_column("Index / dimension", no_wrap=True)
+    table.add_column("Name", overflow="fold", ratio=1)
+    table.add_column("Served", no_wrap=True)
+    table.add_column("Tasks", justify="right")
+    for record in records:
+        index = record["dimension"] is None
+        table.add_row(
+            Text(record["index"], style="bold") if index else "  " + record["dimension"],
+            Text(record["name"] or record["name_en"] or "", style="bold" if index else ""),
+            ("yes" if record["served"] else "") if index else "",
+            str(record["tasks"]),
+        )
+    count = sum(1 for record in records if record["dimension"] is None)
+    return Group(table, count_line(count, "index", "indices"))
 
 
 def groups_table(records: Sequence[Record]) -> RenderableType:

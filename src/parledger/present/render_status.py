@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -15,6 +16,9 @@ from parledger.model.records import Record
 from parledger.model.text import shown
 from parledger.present import labels
 from parledger.present.labels import Lang
+
+if TYPE_CHECKING:
+    from parledger.model.catalog import IndexCatalog
 from parledger.present.render import (
     count_line,
     day,
@@ -328,7 +332,9 @@ def _overview_table(
     )
 
 
-def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
+def report_view(
+    report: Record, lang: Lang = Lang.EN, catalog: IndexCatalog | None = None
+) -> RenderableType:
     """The roll-up as an office would read it."""
     vi = lang is Lang.VI
     period = report["period"]
@@ -359,24 +365,22 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
         baseline.add_row(
             rank["index"], str(rank["year"]), f"{rank['rank']}/{rank['of']}", f"{change:+d}"
         )
-    parts.append(baseline)
-    for section, title in (
-        ("index", "Theo chỉ số" if vi else "By index"),
-        ("dimension", "Theo nội dung PAPI" if vi else "By PAPI dimension"),
-    ):
-        rows = [r for r in report["rollups"] if r["section"] == section]
-        if not rows:
-            continue
+    if report["baseline"]:  # a directive may quote none
+        parts.append(baseline)
+    index_rows = [(r, r["key"]) for r in report["rollups"] if r["section"] == "index"]
+    sections = [("Theo chỉ số" if vi else "By index", index_rows)] if index_rows else []
+    if index_rows:
+        index_rows.append((report["total"], "Tổng" if vi else "Total"))
+    sections += [
+        (labels.dimension_title(index, vi), named)
+        for index, named in labels.dimension_groups(report["rollups"], catalog, vi)
+    ]
+    for title, named in sections:
         table = new_table(title=title)
         table.add_column("", overflow="fold", ratio=1, min_width=12)
         for key in ("tasks", "obligations", "done", "overdue", "completion"):
             table.add_column(_h(key, lang), justify="right")
-        for row in rows + ([report["total"]] if section == "index" else []):
-            name = row["key"]
-            if section == "dimension":
-                name = labels.word(labels.DIMENSION, name, lang)
-            elif row["section"] == "total":
-                name = "Tổng" if vi else "Total"
+        for row, name in named:
             table.add_row(
                 name,
                 str(row["tasks"]),

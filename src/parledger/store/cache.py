@@ -57,7 +57,7 @@ from parledger import __version__
 # 5: evidence_as_written on progress and correction entries, or (another
 # branch's) a correction that moves a fact to another party;
 # 6: both, and the fold keeps each pair's last note
-FORMAT = f"parledger {__version__} cache 6"
+FORMAT = f"parledger {__version__} cache 7"
 
 MAX_ITEMS = 200
 

@@ -12,11 +12,11 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from parledger.model.models import Directive, Entry, Registry
+from parledger.model.models import Directive, Entry, IndexFile, Registry
 
 __all__ = [
     "ValidationError", "directive", "entries", "entries_json", "entries_validator", "entry",
-    "registry",
+    "index_file", "registry",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -29,6 +29,11 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 
 def registry(data: Any) -> Registry:
     result: Registry = _adapter(Registry).validate_python(data)
+    return result
+
+
+def index_file(data: Any) -> IndexFile:
+    result: IndexFile = _adapter(IndexFile).validate_python(data)
     return result
 
 

@@ -1,9 +1,10 @@
 """The roll-up an office pastes into its periodic report.
 
-Per index (PAR INDEX, SIPAS, PAPI) and per PAPI dimension: how many items,
-how many (item, agency) obligations, how many done, overdue, and the share
-done; the baseline ranks the directive quotes; and, for continuous tasks,
-which agencies sent no report in the period.
+Per index the directive serves, and per dimension of each index whose
+dimensions its outline tags: how many tasks, how many (task, agency)
+obligations, how many done, overdue, and the share done; the baseline ranks
+the directive quotes; and, for continuous tasks, which agencies sent no
+report in the period.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from parledger.model.models import Dimension, Index
 from parledger.model.periods import parse_period
 from parledger.model.records import Record, plain
+from parledger.rules.outline import Outline
 from parledger.store.workspace import Workspace
 from parledger.track.status import Category, Scope, completion, rows
 
@@ -45,6 +46,18 @@ def default_scope(workspace: Workspace, scope: Scope, today: dt.date | None = No
     if year.contains(today or dt.date.today()):
         return scope
     return dataclasses.replace(scope, period=year)
+
+
+def rolled_dimensions(workspace: Workspace, index: str) -> list[str]:
+    """The dimensions of ``index`` the report rolls up: all the catalog
+    declares, in its order, when the directive tags any node with one of
+    them; none when it tags none (a table of zeros says nothing)."""
+    spec = workspace.catalog.get(index)
+    if spec is None:
+        return []
+    declared = [dim.id for dim in spec.dimensions]
+    tagged = {dim for node in workspace.directive.outline for dim in node.dimensions}
+    return declared if tagged.intersection(declared) else []
 
 
 BEHIND_LISTED = 5  # agencies the report names as furthest behind
@@ -98,15 +111,18 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
     window = scope.window(today)
     selected = rows(workspace, scope, today=today)
     meta = workspace.directive.metadata
+    served = Outline(workspace.directive, workspace.registry).served()
     by_index = [
-        _rollup("index", index.value, [r for r in selected if r["index"] == index.value])
-        for index in Index
+        _rollup("index", index, [r for r in selected if r["index"] == index])
+        for index in served
         if scope.index in (None, index)
     ]
     by_dimension = [
-        _rollup("dimension", dim.value, [r for r in selected if dim.value in r["dimension"]])
-        for dim in Dimension
-        if scope.index in (None, Index.PAPI) and scope.dimension in (None, dim)
+        _rollup("dimension", dim, [r for r in selected if dim in r["dimension"]])
+        for index in served
+        if scope.index in (None, index)
+        for dim in rolled_dimensions(workspace, index)
+        if scope.dimension in (None, dim)
     ]
     return {
         "directive": {

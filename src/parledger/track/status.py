@@ -26,8 +26,6 @@ from enum import StrEnum
 
 from parledger.model.models import (
     Cadence,
-    Dimension,
-    Index,
     Role,
     Status,
 )
@@ -76,8 +74,8 @@ class Scope:
 
     as_of: dt.date | None = None
     period: Period | None = None
-    index: Index | None = None
-    dimension: Dimension | None = None
+    index: str | None = None  # an index's id, as the catalog has it
+    dimension: str | None = None  # a dimension's id
     category: Category | None = None
     # Only these agencies (several --agency, or a group's members); None: all.
     agencies: frozenset[str] | None = None
@@ -258,7 +256,7 @@ def rows(
             continue
         node = outline.nodes[state.task]
         node_index = outline.index_of(node)
-        if scope.index is not None and node_index is not scope.index:
+        if scope.index is not None and node_index != scope.index:
             continue
         if scope.dimension is not None and scope.dimension not in node.dimensions:
             continue
@@ -269,8 +267,8 @@ def rows(
                 "task": state.task,
                 "agency": state.agency,
                 "name": known.name if known else state.agency,
-                "index": node_index.value if node_index else None,
-                "dimension": [d.value for d in node.dimensions],
+                "index": node_index,
+                "dimension": list(node.dimensions),
                 "title": outline.title(node),
                 "role": role,
                 "roles": _roles(outline, state),
