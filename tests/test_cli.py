@@ -20,6 +20,7 @@ COMMANDS = [
     "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
     "repair", "upgrade-ledger", "git-setup", "resolve", "diff", "merge-driver", "diff-text",
+    "results", "record-result",
 ]  # fmt: skip
 
 

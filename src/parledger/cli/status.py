@@ -58,6 +58,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _scope(
+    ctx: typer.Context,
     *,
     as_of: str | None = None,
     period: str | None = None,
@@ -70,6 +71,7 @@ def _scope(
     from parledger.model.models import Dimension
     from parledger.model.periods import parse_period
     from parledger.present import labels
+    from parledger.store.calendar import calendar
     from parledger.track.query import parse_index
     from parledger.track.status import Category, Scope
 
@@ -89,7 +91,7 @@ def _scope(
 
     return Scope(
         as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
-        period=parse_period(period) if period is not None else None,
+        period=parse_period(period, calendar(locate(ctx))) if period is not None else None,
         index=parse_index(index) if index is not None else None,
         dimension=choice(Dimension, dimension, "dimension") if dimension else None,  # type: ignore[arg-type]
         category=choice(Category, category, "category") if category else None,  # type: ignore[arg-type]
@@ -204,7 +206,9 @@ def status(
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
     chosen = query.agency_set(workspace, agency) if agency else None
-    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    scope = _scope(
+        ctx, as_of=as_of, period=period, index=index, dimension=dimension, category=category
+    )
     if chosen is not None or due_within is not None:
         due_by = None if due_within is None else scope.cutoff() + dt.timedelta(days=due_within)
         scope = dataclasses.replace(scope, agencies=chosen, due_by=due_by)
@@ -366,7 +370,7 @@ def report(
         raise UsageError(f"{', '.join(shaping)} {verb} for the Word report: add --format docx")
     language = _lang(lang)
     workspace = _workspace(ctx, fail_on)
-    scope = reports.default_scope(workspace, _scope(as_of=as_of, period=period, index=index))
+    scope = reports.default_scope(workspace, _scope(ctx, as_of=as_of, period=period, index=index))
     built = reports.build(workspace, scope)
     rollups = [*built["rollups"], built["total"]]
     # Lazy: what this command alone uses; --help and other commands stay light.
@@ -496,7 +500,9 @@ def export(
     if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
     workspace = _workspace(ctx, fail_on)
-    scope = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    scope = _scope(
+        ctx, as_of=as_of, period=period, index=index, dimension=dimension, category=category
+    )
     if agency:
         # Lazy: what this command alone uses; --help and other commands stay light.
         from parledger.track import query
@@ -529,16 +535,19 @@ def export(
 def validate(
     ctx: typer.Context,
 ) -> None:
-    """Check the workspace's files: schema, then every cross-reference.
+    """Check the workspace's files: schema, then every cross-reference; and
+    results.yaml and periods.yaml where the workspace has them.
 
     Prints every problem as path:line:col: code: message and exits 1 if there
     is any; prints a one-line summary and exits 0 when the workspace is clean.
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.store import pipeline
+    from parledger.store import calendar, pipeline, results
 
     location = locate(ctx)
     loaded, problems = pipeline.run(location)
+    # The files beside the directive that no ledger fact depends on.
+    problems += calendar.problems_of(location) + results.problems_of(location)
     for problem in problems:
         emit(f"{problem}\n")
     if problems or loaded is None:

@@ -13,7 +13,7 @@ from rich.text import Text
 from parledger.model.dates import display
 from parledger.model.records import Record
 from parledger.model.text import shown
-from parledger.present import labels
+from parledger.present import labels, ranks
 from parledger.present.labels import Lang
 from parledger.present.render import (
     count_line,
@@ -360,6 +360,14 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
             rank["index"], str(rank["year"]), f"{rank['rank']}/{rank['of']}", f"{change:+d}"
         )
     parts.append(baseline)
+    if report.get("results") or report.get("rank_targets"):
+        lang_ = Lang.VI if vi else Lang.EN
+        if report.get("results"):
+            parts.append(Text(labels.RESULTS_TITLE[vi], style="bold"))
+            parts += [Text("  " + ranks.progression(r, lang_)) for r in report["results"]]
+        if report.get("rank_targets"):
+            parts.append(Text(labels.RANK_TARGETS_TITLE[vi], style="bold"))
+            parts += [Text("  " + ranks.target_line(t, lang_)) for t in report["rank_targets"]]
     for section, title in (
         ("index", "Theo chỉ số" if vi else "By index"),
         ("dimension", "Theo nội dung PAPI" if vi else "By PAPI dimension"),

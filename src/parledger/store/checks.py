@@ -28,6 +28,7 @@ from parledger.model.models import (
     Registry,
 )
 from parledger.model.names import foreign_letter, match_key
+from parledger.model.results import known_index, unknown_index
 from parledger.model.text import unsafe_character
 from parledger.rules.fold import in_cycle, replay
 from parledger.rules.outline import Outline
@@ -302,6 +303,10 @@ def _outline_problems(
             where = (*base, "targets", t_index)
             if not any(target_.quote in p for p in node.paragraphs):
                 report.add(where, "quote-not-found", f"{node.id}: target quote is not in the text")
+            if target_.index is not None and known_index(target_.index) != target_.index:
+                report.add(
+                    (*where, "index"), "unknown-index", f"{node.id}: {unknown_index(target_.index)}"
+                )
         if node.cadence_quote is not None and node.cadence_quote not in node.text:
             report.add(
                 (*base, "cadence_quote"), "quote-not-found", f"{node.id}: cadence quote not in text"

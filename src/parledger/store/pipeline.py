@@ -116,6 +116,24 @@ def _structure(
     return registry, directive
 
 
+def read_file(
+    path: Path, build: Callable[[Any], M], text: str | None = None
+) -> tuple[M | None, yamlio.Loaded | None, list[Problem]]:
+    """One YAML file of the workspace beside the directive (periods.yaml,
+    results.yaml), read and validated alone as the directive is: the model,
+    the file as read (for the positions of later checks), every problem."""
+    problems: list[Problem] = []
+    if text is None:
+        text, unread = _read(path)
+        problems += unread
+    loaded = _parse(path, text, problems)
+    if loaded is not None:
+        problems += text_problems(loaded)
+    if problems:
+        return None, loaded, problems
+    return _model(build, loaded, problems), loaded, problems
+
+
 def _read(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         return yamlio.read_text(path), []
