@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parledger.cli.common import emit, emit_records, locate
+from parledger.cli.common import State, emit, emit_records, locate
 from parledger.present.export import TextFormat
 
 RESULT_COLUMNS = ["index", "year", "rank", "of", "score", "source", "note"]
@@ -35,7 +35,11 @@ def results(
     from parledger.present import render
     from parledger.track import results as recorded
 
-    records = recorded.listing(locate(ctx), index=index)
+    location = locate(ctx)
+    state = ctx.find_object(State)
+    if state is not None:
+        state.read = location  # the table names the workspace it read
+    records = recorded.listing(location, index=index)
     emit_records(ctx, fmt, records, RESULT_COLUMNS, lambda: render.results_table(records))
 
 

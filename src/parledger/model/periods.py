@@ -9,7 +9,8 @@ period covers, when its report is due, and which quarter a day falls in.
 A period is declared by day/month cut-offs (``start: 15/12``, ``end: 14/3``)
 and belongs to the year its cut-off ``end`` falls in; a ``start`` later in
 the year than the ``end`` is in the year before (Q1 of 2024 starts on
-15/12/2023).  The report is due by ``due_day`` of the end's month.
+15/12/2023).  The report is due by the period's ``due`` (the first such
+day on or after the end), else by ``due_day`` of the end's month.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class PeriodDefinition:
     kind: Literal["quarter", "six-month", "year"]
     start: str  # day/month the period's data start
     end: str  # day/month of its data cut-off, inclusive
+    due: str | None = None  # day/month the report is due, on or after the end;
+    # default: the calendar's due_day of the end's month
     aliases: list[str] = field(default_factory=list)  # other ways to write id (6M)
     assumed: Assumptions = field(default_factory=dict)
 
@@ -64,6 +67,8 @@ class PeriodDefinition:
                 )
         day_month(self.start)
         day_month(self.end)
+        if self.due is not None:
+            day_month(self.due)
 
 
 @model
@@ -104,12 +109,20 @@ class Calendar:
         start_month, start_day = day_month(definition.start)
         before = (start_month, start_day) > (end_month, end_day)
         label = str(year) if definition.kind == "year" else f"{year}-{definition.id}"
+        end = dt.date(year, end_month, end_day)
+        if definition.due is None:
+            due = dt.date(year, end_month, self.due_day)
+        else:
+            due_month, due_day = day_month(definition.due)
+            due = dt.date(year, due_month, due_day)
+            if due < end:  # 14/12's report due on 5/1: of the next year
+                due = dt.date(year + 1, due_month, due_day)
         return Period(
             label=label,
             kind=definition.kind,
             start=dt.date(year - before, start_month, start_day),
-            end=dt.date(year, end_month, end_day),
-            due=dt.date(year, end_month, self.due_day),
+            end=end,
+            due=due,
         )
 
     @property

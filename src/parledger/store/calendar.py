@@ -91,11 +91,11 @@ def _tiling(made: Calendar, found: CalendarFile, at: _At, path: Path) -> list[Pr
                 problems.append(at(number, "id", "duplicate-period", f"'{name}' is declared twice"))
             seen[name] = number
         end = made.of_year(2023, definition).end
-        if made.due_day < end.day:
+        if definition.due is None and made.due_day < end.day:
             problems.append(
                 at(number, "end", "due-before-cutoff",
                    f"{definition.id} ends on {definition.end}, after the report is due "
-                   f"(day {made.due_day} of that month)")
+                   f"(day {made.due_day} of that month): give it its own 'due'")
             )  # fmt: skip
     years = [(n, d) for n, d in numbered if d.kind == "year"]
     quarters = [(n, d) for n, d in numbered if d.kind == "quarter"]
