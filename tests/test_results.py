@@ -94,8 +94,12 @@ def test_the_report_sets_2023_beside_2024_and_keeps_the_baseline_as_quoted(cli: 
     assert "SIPAS: 7/63 (2023, quoted by the directive) → 8/63 (2024," in lines
     vi = cli("report", "--period", "2024", "-f", "md", "--lang", "vi").stdout
     assert "PAPI: 12/63 (năm 2023, văn bản nêu) → 19/63 (năm 2024," in vi
-    table = cli("report", "--period", "2024", "--index", "SIPAS").stdout
-    assert "SIPAS: 7/63" in table and "PAPI: 12/63" not in table
+    table = cli("report", "--period", "2024", env={"COLUMNS": "100"}).stdout
+    assert "Index      2023 (quoted)   2024\n" in table
+    assert "PAR INDEX          26/63  14/63\n" in table
+    assert f"Source: {SOURCE_2024} (PAPI 2024, PAR INDEX 2024, SIPAS 2024)" in table
+    one = json.loads(cli("report", "--period", "2024", "--index", "SIPAS", "-f", "json").stdout)
+    assert [r["index"] for r in one["results"]] == ["SIPAS"]
 
 
 def test_show_of_a_part_gives_its_index_s_results(cli: Invoke) -> None:
@@ -236,7 +240,7 @@ def test_rank_targets_met_missed_and_not_yet_published(
     cli: Invoke, with_rank_targets: Path
 ) -> None:
     assert cli("validate").exit_code == 0
-    shown = cli("show", "I.1.1").stdout
+    shown = cli("show", "I.1.1", env={"COLUMNS": "200"}).stdout
     assert "PAR INDEX 2025: at least 1 place above 2024" in shown
     assert "not yet published: no PAR INDEX result recorded for 2025" in shown
     assert "PAR INDEX 2024: rank 20 or better" in shown
@@ -269,3 +273,22 @@ def test_a_rank_target_is_checked_in_the_directive(cli: Invoke, with_rank_target
     path.write_text(text.replace("compared_to: 2024", "compared_to: 2026"), encoding="utf-8")
     said = cli("validate").stdout
     assert "compared_to 2026 must be a year before by_year 2025" in said
+
+
+def test_the_word_report_says_the_results_and_the_verdicts(
+    cli: Invoke, with_rank_targets: Path, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    target = tmp_path / "r.docx"
+    done = cli("report", "--period", "2024", "-f", "docx", "-o", str(target), "-q")
+    assert done.exit_code == 0, done.output
+    texts = [p.text for p in Document(str(target)).paragraphs]
+    at = texts.index("2. Kết quả các năm đã công bố")
+    assert texts[at + 1] == (
+        f"- PAPI: 12/63 (năm 2023, văn bản nêu) → 19/63 (năm 2024, {SOURCE_2024})."
+    )
+    assert "3. Chỉ tiêu xếp hạng" in texts
+    assert any(
+        t.startswith("- I.1.1 t4 — PAR INDEX 2024: đứng thứ 10 trở lên — không đạt") for t in texts
+    )

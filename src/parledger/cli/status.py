@@ -46,8 +46,9 @@ FAIL_ON_HELP = (
 )
 LANG_HELP = "Language of headers and status words: vi or en (default $PARLEDGER_LANG, else en)."
 PERIOD_HELP = (
-    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year); "
-    "deadlines are judged at its data cut-off."
+    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year), as the "
+    "workspace's periods.yaml (else the Ministry's, bundled) cuts them; deadlines are "
+    "judged at its data cut-off."
 )
 AS_OF_HELP = "Replay the ledger up to this day (2024-09-30 or 30/9/2024)."
 

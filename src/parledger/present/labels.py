@@ -237,4 +237,5 @@ RESULTS_TITLE = (
     "Results by year (the directive's baseline, then each result recorded)",
     "Kết quả các năm (văn bản nêu, sau đó kết quả đã công bố)",
 )
+RESULTS_SHORT = ("Results by year", "Kết quả các năm")
 RANK_TARGETS_TITLE = ("Rank targets", "Chỉ tiêu xếp hạng")

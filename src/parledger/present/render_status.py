@@ -328,6 +328,37 @@ def _overview_table(
     )
 
 
+def _results_table(results: list[Record], vi: bool) -> list[RenderableType]:
+    """A column a year, the directive's quoted rank first; the documents under it."""
+    years = sorted({step["year"] for r in results for step in r["steps"]})
+    quoted = {step["year"] for r in results for step in r["steps"] if step["quoted"]}
+    table = new_table(title=labels.RESULTS_SHORT[vi])
+    table.add_column("Chỉ số" if vi else "Index")
+    for year in years:
+        said = (" (văn bản nêu)" if vi else " (quoted)") if year in quoted else ""
+        table.add_column(f"{year}{said}", justify="right")
+    sources: dict[str, list[str]] = {}
+    for record in results:
+        by_year = {step["year"]: step for step in record["steps"]}
+        cells = []
+        for year in years:
+            step = by_year.get(year)
+            if step is None:
+                cells.append("")
+                continue
+            score = f" ({step['score']:g})" if step.get("score") is not None else ""
+            cells.append(f"{step['rank']}/{step['of']}{score}")
+            if not step["quoted"]:
+                source = step.get("source_as_written") or step["source"]
+                sources.setdefault(source, []).append(f"{record['index']} {year}")
+        table.add_row(record["index"], *cells)
+    cited = [
+        Text(f"{'Nguồn' if vi else 'Source'}: {source} ({', '.join(what)})", style="dim")
+        for source, what in sources.items()
+    ]
+    return [table, *cited]
+
+
 def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
     """The roll-up as an office would read it."""
     vi = lang is Lang.VI
@@ -363,8 +394,7 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
     if report.get("results") or report.get("rank_targets"):
         lang_ = Lang.VI if vi else Lang.EN
         if report.get("results"):
-            parts.append(Text(labels.RESULTS_TITLE[vi], style="bold"))
-            parts += [Text("  " + ranks.progression(r, lang_)) for r in report["results"]]
+            parts += _results_table(report["results"], vi)
         if report.get("rank_targets"):
             parts.append(Text(labels.RANK_TARGETS_TITLE[vi], style="bold"))
             parts += [Text("  " + ranks.target_line(t, lang_)) for t in report["rank_targets"]]

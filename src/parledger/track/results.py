@@ -105,17 +105,15 @@ def record(
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     path = kept.add(location, result)
-    return {**listing_record(result), "file": str(path)}
-
-
-def listing_record(result: Result) -> Record:
     return {
         "index": result.index,
         "year": result.year,
         "rank": result.rank,
         "of": result.of,
         "score": result.score,
-        "source": shown_evidence(result.source),
+        "source": result.source,
+        "source_as_written": result.source_as_written,
+        "file": str(path),
     }
 
 
