@@ -292,3 +292,19 @@ def test_the_word_report_says_the_results_and_the_verdicts(
     assert any(
         t.startswith("- I.1.1 t4 — PAR INDEX 2024: đứng thứ 10 trở lên — không đạt") for t in texts
     )
+
+
+def test_a_result_recorded_meanwhile_by_another_process_is_not_doubled(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parledger.model.errors import UsageError
+    from parledger.store import results as kept
+    from parledger.store.workspace import locate
+    from parledger.track import results
+
+    before = (ws / "results.yaml").read_bytes()
+    # The checks saw the file before the other process's PAPI 2024 landed.
+    monkeypatch.setattr(kept, "read", lambda location, today=None: [])
+    with pytest.raises(UsageError, match="PAPI 2024 is already recorded"):
+        results.record(locate(ws), index="PAPI", year=2024, rank=18, of=63, source=SOURCE_2024)
+    assert (ws / "results.yaml").read_bytes() == before

@@ -44,7 +44,7 @@ def calendar(location: Location) -> Calendar:
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == raw:
         made: Calendar = kept[1]
     else:
-        made, problems = read(path, raw.decode("utf-8", errors="replace"))
+        made, problems = read(path, None)  # read as every YAML file is (encoding checks)
         if problems:
             raise ProblemsError(problems)
         cache.put(name, (raw, made))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from parledger.model.errors import Problem, ProblemsError
+from parledger.model.errors import DataError, Problem, ProblemsError, UsageError
 from parledger.model.results import Result, known_index, unknown_index
 from parledger.store.workspace import Location
 
@@ -103,5 +104,26 @@ def add(location: Location, result: Result) -> Path:
         )
         if value is not None
     }
-    yamlio.append_item(path, "results", item, HEADER)
+
+    def once(held: list[Any]) -> None:
+        # Under the write's lock: a result another process recorded since
+        # the caller's checks is refused as theirs was.
+        for other in held:
+            if (
+                isinstance(other, dict)
+                and known_index(str(other.get("index", ""))) == result.index
+                and other.get("year") == result.year
+            ):
+                raise UsageError(
+                    f"{result.index} {result.year} is already recorded in {path}; "
+                    "nothing was written"
+                )
+
+    try:
+        yamlio.append_item(path, "results", item, HEADER, check=once)
+    except yamlio.ChangedOnDisk:
+        raise DataError(
+            f"{path} changed on disk while the result was being recorded; nothing was "
+            "written: run the command again"
+        ) from None
     return path

@@ -424,11 +424,19 @@ def edit(path: Path, change: Callable[[Any], None]) -> bytes:
     return content
 
 
-def append_item(path: Path, key: str, item: dict[str, Any], header: str) -> bytes:
+def append_item(
+    path: Path,
+    key: str,
+    item: dict[str, Any],
+    header: str,
+    check: Callable[[list[Any]], None] | None = None,
+) -> bytes:
     """Append ``item`` to the list under ``key`` of ``path``, its strings in
     double quotes as the workspace's files write them; all or nothing, as
     :func:`edit` writes.  A missing file, or one of comments only, is
-    written anew: ``header`` (or the comments it had), then the list."""
+    written anew: ``header`` (or the comments it had), then the list.
+    ``check`` sees the list as it is under the write's lock and may raise to
+    refuse the item (a duplicate another process appended meanwhile)."""
     # Lazy: io, only when a file is written.
     import io
 
@@ -454,6 +462,8 @@ def append_item(path: Path, key: str, item: dict[str, Any], header: str) -> byte
     def change(document: Any) -> None:
         if document.get(key) is None:
             document[key] = []
+        if check is not None:
+            check(list(document[key]))
         document[key].append(mapping)
 
     return edit(path, change)
