@@ -308,3 +308,11 @@ def test_a_result_recorded_meanwhile_by_another_process_is_not_doubled(
     with pytest.raises(UsageError, match="PAPI 2024 is already recorded"):
         results.record(locate(ws), index="PAPI", year=2024, rank=18, of=63, source=SOURCE_2024)
     assert (ws / "results.yaml").read_bytes() == before
+
+
+def test_a_warm_report_reads_no_yaml_for_its_results(ws: Path) -> None:
+    from tests.test_imports import _loaded
+
+    _loaded("report", "--period", "2024", "-f", "md")  # fills the cache, the results with it
+    loaded = _loaded("report", "--period", "2024", "-f", "md")
+    assert not {"ruamel.yaml", "parledger.store.yamlio", "parledger.store.schema"} & loaded

@@ -1,7 +1,7 @@
 """``results.yaml``: the indices' published results, read and appended to.
 
-Read outside the workspace's cache: no ledger fact depends on a result, and
-the file is a few lines.  A workspace without the file has no results, and
+Read outside the workspace's cache: no ledger fact depends on a result (its
+own cache item is keyed by its bytes alone).  A workspace without the file has no results, and
 reads as it always did.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from parledger.model.errors import DataError, Problem, ProblemsError, UsageError
 from parledger.model.results import Result, known_index, unknown_index
+from parledger.store import cache
 from parledger.store.workspace import Location
 
 RESULTS_FILE = "results.yaml"
@@ -32,10 +33,27 @@ def results_path(location: Location) -> Path:
 
 def read(location: Location, today: dt.date | None = None) -> list[Result]:
     """The workspace's results in file order; none without the file.
-    ProblemsError (file:line) when the file is not right."""
-    found, problems = _read(results_path(location), today)
+    ProblemsError (file:line) when the file is not right.
+
+    Kept as a cache item of its own, keyed by the file's bytes (and the
+    year, which decides what is in the future): a warm report or show reads
+    no YAML, as a warm status does not."""
+    path = results_path(location)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the results ({exc.strerror})") from None
+    year = str((today or dt.date.today()).year)
+    name = "r-" + cache.key("results", year, raw)
+    kept = cache.get(name)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == raw:
+        return list(kept[1])
+    found, problems = _read(path, today)
     if problems:
         raise ProblemsError(problems)
+    cache.put(name, (raw, tuple(found)))
     return found
 
 
