@@ -20,7 +20,7 @@ COMMANDS = [
     "status", "report", "export", "validate", "tasks", "show", "agencies", "refs", "indices",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
     "repair", "upgrade-ledger", "add-directive", "git-setup", "resolve", "diff", "merge-driver",
-    "diff-text",
+    "diff-text", "results", "record-result",
 ]  # fmt: skip
 
 

@@ -161,11 +161,13 @@ def _root(
 from parledger.cli import git as _git  # noqa: E402
 from parledger.cli import ledger as _ledger  # noqa: E402
 from parledger.cli import query as _query  # noqa: E402
+from parledger.cli import results as _results  # noqa: E402
 from parledger.cli import status as _status  # noqa: E402
 
 _status.register(app)
 _query.register(app)
 _ledger.register(app)
+_results.register(app)
 _git.register(app)
 
 

@@ -51,8 +51,9 @@ FAIL_ON_HELP = (
 )
 LANG_HELP = "Language of headers and status words: vi or en (default $PARLEDGER_LANG, else en)."
 PERIOD_HELP = (
-    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year); "
-    "deadlines are judged at its data cut-off."
+    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year), as the "
+    "workspace's periods.yaml (else the Ministry's, bundled) cuts them; deadlines are "
+    "judged at its data cut-off."
 )
 INDEX_HELP = "Only this index: one the directive serves (see 'parledger indices')."
 DIMENSION_HELP = (
@@ -81,6 +82,7 @@ def _scope(
     from parledger.model.dates import parse_date
     from parledger.model.periods import parse_period
     from parledger.present import labels
+    from parledger.store.calendar import calendar
     from parledger.track.status import Category, Scope
 
     def choice(value: str) -> Category:
@@ -102,7 +104,7 @@ def _scope(
     chosen = catalog.parse_index(index) if index is not None else None
     return Scope(
         as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
-        period=parse_period(period) if period is not None else None,
+        period=parse_period(period, calendar(workspace.location)) if period is not None else None,
         index=chosen,
         dimension=catalog.parse_dimension(dimension, chosen) if dimension else None,
         category=choice(category) if category else None,
@@ -645,13 +647,14 @@ def validate(
     ctx: typer.Context,
 ) -> None:
     """Check the workspace's files: schema, then every cross-reference; every
-    directive of the workspace, with its ledger, unless --directive names one.
+    directive of the workspace, with its ledger, unless --directive names one;
+    and results.yaml and periods.yaml where the workspace has them.
 
     Prints every problem as path:line:col: code: message and exits 1 if there
     is any; prints a one-line summary and exits 0 when the workspace is clean.
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.store import pipeline
+    from parledger.store import calendar, pipeline, results
 
     location = locate(ctx)
     each = location.each() if location.key is None and location.several else [location]
@@ -663,6 +666,11 @@ def validate(
         problems += [problem for problem in found if problem not in problems]
         if loaded is not None:
             clean.append((one, loaded))
+    # The files beside the directives that no ledger fact depends on.
+    indices = clean[0][1].catalog if clean else pipeline.catalog(location)
+    problems += calendar.problems_of(location)
+    if indices is not None:  # else its problems are said, and results wait
+        problems += results.problems_of(location, indices.ids())
     for problem in problems:
         emit(f"{problem}\n")
     if problems or len(clean) < len(each):

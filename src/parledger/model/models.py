@@ -325,19 +325,50 @@ class FootnoteLink:
 
 @model
 class Target:
-    """A quantitative target stated in an item's wording."""
+    """A quantitative target stated in an item's wording.
+
+    A rank target names its ``index`` and the year whose result it is about
+    (``by_year``), and is evaluated against the results recorded for that
+    year (results.yaml).  With ``compared_to`` (a year), ``value`` is the
+    places to gain over that year's rank ("tăng ít nhất 01 bậc so với năm
+    2024": value 1, comparator ">=", compared_to 2024); without it, ``value``
+    is the rank itself ("trong nhóm 20 tỉnh dẫn đầu": value 20, comparator
+    "<=").  Other targets are kept as stated, not evaluated.
+    """
 
     __pydantic_config__ = FORBID_EXTRA
     id: str
     what: str
     value: float
     unit: str
-    comparator: Literal["=", ">="] = "="
+    comparator: Literal["=", ">=", "<="] = "="
     by_year: int | None = None
+    index: str | None = None  # a rank target: the index whose rank it sets
+    compared_to: int | None = None  # a rank target: the year whose rank it improves on
     quote: str
 
     def __post_init__(self) -> None:
         _pattern(self.id, TARGET_ID, "target id")
+        _finite(self.value)
+        if self.index is None:
+            if self.compared_to is not None:
+                raise ValueError("compared_to is for a rank target: name its index too")
+            return
+        if self.by_year is None:
+            raise ValueError("a rank target needs by_year: the year whose result it is about")
+        if not float(self.value).is_integer() or self.value < 0:
+            raise ValueError(f"a rank target's value is a whole number of places, not {self.value}")
+        if self.compared_to is not None:
+            if self.compared_to >= self.by_year:
+                raise ValueError(
+                    f"compared_to {self.compared_to} must be a year before by_year {self.by_year}"
+                )
+            if self.comparator == "<=":
+                raise ValueError("places gained are '>=' (at least) or '=' (exactly)")
+        elif self.comparator == ">=":
+            raise ValueError("a rank to reach is '<=' (that rank or better) or '=' (exactly)")
+        elif self.value < 1:
+            raise ValueError("a rank to reach is at least 1")
 
 
 def parent_id(node_id: str) -> str | None:

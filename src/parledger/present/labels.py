@@ -242,3 +242,19 @@ CADENCE = {
     "annual": ("annual", "hằng năm"),
     "periodic": ("periodic", "định kỳ"),
 }
+
+
+# A rank target against the results recorded (parledger.rules.ranks).
+VERDICT = {
+    "met": ("met", "đạt"),
+    "missed": ("missed", "không đạt"),
+    "not_published": ("not yet published", "chưa công bố kết quả"),
+}
+
+# The report's section on results by year: (English, Vietnamese).
+RESULTS_TITLE = (
+    "Results by year (the directive's baseline, then each result recorded)",
+    "Kết quả các năm (văn bản nêu, sau đó kết quả đã công bố)",
+)
+RESULTS_SHORT = ("Results by year", "Kết quả các năm")
+RANK_TARGETS_TITLE = ("Rank targets", "Chỉ tiêu xếp hạng")

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from parledger.model.dates import display
 from parledger.model.records import Record
+from parledger.present import ranks
 from parledger.present.labels import Lang
 
 
@@ -153,13 +154,18 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     facts.add_row("Cadence", _cadence(record))
     if record["mode"] == "request":
         facts.add_row("Form", "request (đề nghị), not an order")
+    checked = {t["target"]: t for t in record.get("rank_targets", [])}
     for target in record["targets"]:
-        by = f" by {target['by_year']}" if target.get("by_year") else ""
-        at_least = "≥ " if target["comparator"] == ">=" else ""
-        value = f"{at_least}{_number(target['value'])}{target['unit']}"
-        facts.add_row(
-            f"Target {target['id']}", f"{target['what']}: {value}{by}\n“{target['quote']}”"
-        )
+        rank = checked.get(target["id"])
+        if rank is not None:
+            said = f"{ranks.target(rank)}\n{ranks.verdict(rank)}"
+        else:
+            by = f" by {target['by_year']}" if target.get("by_year") else ""
+            at_least = {">=": "≥ ", "<=": "≤ "}.get(target["comparator"], "")
+            said = f"{at_least}{_number(target['value'])}{target['unit']}{by}"
+        facts.add_row(f"Target {target['id']}", f"{target['what']}: {said}\n“{target['quote']}”")
+    for result in record.get("results", []):
+        facts.add_row("Results", ranks.progression(result))
     for footnote in record.get("footnotes", []):
         facts.add_row(f"Footnote {footnote['number']}", footnote["text"])
     for doc in record.get("document_details", []):
@@ -274,6 +280,24 @@ def documents_table(records: Sequence[Record]) -> RenderableType:
     for record in records:
         table.add_row(record["id"], record["type"], day(record["date"]), ", ".join(record["tasks"]))
     return Group(table, count_line(len(records), "document"))
+
+
+def results_table(records: Sequence[Record]) -> RenderableType:
+    table = new_table()
+    table.add_column("Index", no_wrap=True)
+    table.add_column("Year", justify="right")
+    table.add_column("Rank", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right")
+    table.add_column("Source", overflow="fold")
+    for record in records:
+        table.add_row(
+            record["index"],
+            str(record["year"]),
+            f"{record['rank']}/{record['of']}",
+            "" if record["score"] is None else _number(record["score"]),
+            record["source_as_written"],
+        )
+    return Group(table, count_line(len(records), "result"))
 
 
 def day(iso: str | None) -> str:

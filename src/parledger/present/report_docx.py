@@ -34,7 +34,7 @@ from docx.text.paragraph import Paragraph
 
 from parledger.model.dates import display
 from parledger.model.records import Record, cell
-from parledger.present import labels
+from parledger.present import labels, ranks
 from parledger.present.export import stable_zip
 from parledger.present.labels import Lang
 
@@ -341,6 +341,14 @@ def _body(doc: Docx, filed: Record) -> None:
         _section(doc, f"{next(points)}. Kết quả năm trước (văn bản nêu)")
         for rank in filed["baseline"]:
             _text(doc, f"- {rank['wording']}.")
+    if filed.get("results"):
+        _section(doc, f"{next(points)}. Kết quả các năm đã công bố")
+        for record in filed["results"]:
+            _text(doc, f"- {ranks.progression(record, Lang.VI)}.")
+    if filed.get("rank_targets"):
+        _section(doc, f"{next(points)}. Chỉ tiêu xếp hạng")
+        for record in filed["rank_targets"]:
+            _text(doc, f"- {ranks.target_line(record, Lang.VI)}.")
     rows = [{**r, "name": r["key"]} for r in filed["rollups"] if r["section"] == "index"]
     if rows:
         _section(doc, f"{next(points)}. Kết quả theo Chỉ số")

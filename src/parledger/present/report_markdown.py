@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from parledger.model.dates import display
 from parledger.model.records import Record
-from parledger.present import labels
+from parledger.present import labels, ranks
 from parledger.present.export import localise, to_markdown
 from parledger.present.labels import Lang
 
@@ -40,6 +40,12 @@ def markdown(report: Record, lang: Lang = Lang.EN, catalog: IndexCatalog | None 
         lines += ["", f"## {title}", ""]
     for rank in report["baseline"]:
         lines.append(f"- {rank['wording']}.")
+    if report.get("results"):
+        lines += ["", f"## {labels.RESULTS_TITLE[vi]}", ""]
+        lines += [f"- {ranks.progression(r, lang)}" for r in report["results"]]
+    if report.get("rank_targets"):
+        lines += ["", f"## {labels.RANK_TARGETS_TITLE[vi]}", ""]
+        lines += [f"- {ranks.target_line(t, lang)}" for t in report["rank_targets"]]
     columns = ["key", "tasks", "obligations", "done", "overdue", "completion"]
     names = [labels.header("label", lang)] + [labels.header(c, lang) for c in columns[1:]]
     index_rows = [dict(r) for r in report["rollups"] if r["section"] == "index"]

@@ -33,6 +33,7 @@ from parledger.model.models import (
     parent_id,
 )
 from parledger.model.names import closest, foreign_letter, match_key
+from parledger.model.results import known_index, unknown_index
 from parledger.model.text import unsafe_character
 from parledger.rules.fold import in_cycle, replay
 from parledger.rules.outline import Outline
@@ -307,6 +308,7 @@ def _outline_problems(
 ) -> None:
     nodes = outline.directive.outline
     ids = [node.id for node in nodes]
+    index_ids = catalog.ids() if catalog is not None else []
     _duplicates(report, ("outline",), ids, "duplicate-id", "outline id")
     by_id = {node.id: node for node in nodes}
     position = {node.id: i for i, node in reversed(list(enumerate(nodes)))}
@@ -347,6 +349,12 @@ def _outline_problems(
             where = (*base, "targets", t_index)
             if not any(target_.quote in p for p in node.paragraphs):
                 report.add(where, "quote-not-found", f"{node.id}: target quote is not in the text")
+            if target_.index is not None and known_index(target_.index, index_ids) != target_.index:
+                report.add(
+                    (*where, "index"),
+                    "unknown-index",
+                    f"{node.id}: {unknown_index(target_.index, index_ids)}",
+                )
         if node.cadence_quote is not None and node.cadence_quote not in node.text:
             report.add(
                 (*base, "cadence_quote"), "quote-not-found", f"{node.id}: cadence quote not in text"

@@ -1,5 +1,5 @@
-"""A new workspace (the bundled directive and registry, an empty ledger),
-and another directive added to a workspace beside the ones it holds."""
+"""A new workspace (the bundled directive, registry and results, an empty
+ledger), and another directive added to a workspace beside the ones it holds."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from parledger.store import yamlio
 from parledger.store.files import write_atomic
 from parledger.store.gitrepo import register_in_git
 from parledger.store.journal import header
+from parledger.store.results import RESULTS_FILE
 from parledger.store.workspace import (
     DIRECTIVE_PREFIX,
     KEY,
@@ -38,7 +39,8 @@ WORKSPACE_README = """\
 # parledger workspace
 
 This folder is a parledger workspace: `{directive}` (the directive as data),
-`agencies.yaml` (the agency registry) and `{ledger}` (the append-only ledger).
+`agencies.yaml` (the agency registry), `results.yaml` (the indices' published
+results, `parledger record-result`) and `{ledger}` (the append-only ledger).
 Use it with `parledger --data-dir {folder} …` or `export PARLEDGER_DATA={folder}`.
 
 Keep it in git: `git init && git add -A && git commit -m "parledger workspace"`.
@@ -54,6 +56,10 @@ versioned, so a fresh clone has only `merge=union` until then. A merge made
 where no driver runs (a git server) may leave conflict markers:
 `parledger resolve` turns them into the union of both sides. Run
 `parledger validate` after every merge.
+
+The reporting periods (quarters, six months, year; their cut-offs and due
+day) are the Ministry's, bundled with parledger. To report by other
+cut-offs, copy parledger's `periods.yaml` here and edit it.
 """
 
 
@@ -70,6 +76,10 @@ def init(target: Path, *, on_git: Callable[[str], None] | None = None) -> list[P
     files = {
         directive.name: directive.read_bytes(),
         REGISTRY_FILE: (source / REGISTRY_FILE).read_bytes(),
+        # The indices' results published so far; the reporting periods are
+        # not copied: without a periods.yaml of its own a workspace follows
+        # the bundled one (and its corrections).
+        RESULTS_FILE: (source / RESULTS_FILE).read_bytes(),
         ledger_name: header(directive.stem).encode(),
         ".gitattributes": GITATTRIBUTES.encode(),
         "README.md": WORKSPACE_README.format(

@@ -174,6 +174,31 @@ def _catalog(
     return IndexCatalog(merged(files[0], files[1]) if len(files) > 1 else files[0])
 
 
+def catalog(location: Location) -> IndexCatalog | None:
+    """The workspace's catalog of indices alone, or None when its files have
+    problems (which a full load reports)."""
+    paths = location.indices_paths
+    return _catalog(paths, [_read(path) for path in paths], [])
+
+
+def read_file(
+    path: Path, build: Callable[[Any], M], text: str | None = None
+) -> tuple[M | None, yamlio.Loaded | None, list[Problem]]:
+    """One YAML file of the workspace beside the directive (periods.yaml,
+    results.yaml), read and validated alone as the directive is: the model,
+    the file as read (for the positions of later checks), every problem."""
+    problems: list[Problem] = []
+    if text is None:
+        text, unread = _read(path)
+        problems += unread
+    loaded = _parse(path, text, problems)
+    if loaded is not None:
+        problems += text_problems(loaded)
+    if problems:
+        return None, loaded, problems
+    return _model(build, loaded, problems), loaded, problems
+
+
 def _read(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         return yamlio.read_text(path), []

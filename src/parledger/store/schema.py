@@ -13,10 +13,12 @@ from typing import Annotated, Any, TypeVar
 from pydantic import Field, TypeAdapter, ValidationError
 
 from parledger.model.models import Directive, Entry, IndexFile, Registry
+from parledger.model.periods import CalendarFile
+from parledger.model.results import ResultsFile
 
 __all__ = [
-    "ValidationError", "directive", "entries", "entries_json", "entries_validator", "entry",
-    "index_file", "registry",
+    "ValidationError", "calendar", "directive", "entries", "entries_json", "entries_validator",
+    "entry", "index_file", "registry", "results",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -34,6 +36,16 @@ def registry(data: Any) -> Registry:
 
 def index_file(data: Any) -> IndexFile:
     result: IndexFile = _adapter(IndexFile).validate_python(data)
+    return result
+
+
+def calendar(data: Any) -> CalendarFile:
+    result: CalendarFile = _adapter(CalendarFile).validate_python(data)
+    return result
+
+
+def results(data: Any) -> ResultsFile:
+    result: ResultsFile = _adapter(ResultsFile).validate_python(data)
     return result
 
 

@@ -14,11 +14,13 @@ from difflib import get_close_matches
 from typing import Any
 
 from parledger.model.errors import UsageError
-from parledger.model.models import Node
+from parledger.model.models import Node, NodeKind
 from parledger.model.names import Resolver, closest, match_key
 from parledger.model.records import Record, plain
 from parledger.rules.outline import Obligation, Outline
+from parledger.store.results import read as read_results
 from parledger.store.workspace import Workspace
+from parledger.track.results import progression, rank_targets
 
 
 def outline_of(workspace: Workspace) -> Outline:
@@ -202,6 +204,12 @@ def task_detail(workspace: Workspace, node_id: str) -> Record:
     ]
     record["owed_by"] = [obligation_record(outline, ob) for ob in outline.owing(node.id)]
     record["children"] = [n.id for n in workspace.directive.outline if n.parent == node.id]
+    recorded = read_results(workspace.location, workspace.catalog.ids())
+    checked = rank_targets(workspace.directive, recorded, [node])
+    if checked:
+        record["rank_targets"] = checked
+    if recorded and node.kind is NodeKind.PART and record["index"] is not None:
+        record["results"] = progression(workspace.directive, recorded, index=record["index"])
     return record
 
 

@@ -3,8 +3,9 @@
 Per index the directive serves, and per dimension of each index whose
 dimensions its outline tags: how many tasks, how many (task, agency)
 obligations, how many done, overdue, and the share done; the baseline ranks
-the directive quotes; and, for continuous tasks, which agencies sent no
-report in the period.
+the directive quotes, the results recorded since and the rank targets'
+verdicts; and, for continuous tasks, which agencies sent no report in the
+period.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import datetime as dt
 from parledger.model.periods import parse_period
 from parledger.model.records import Record, plain
 from parledger.rules.outline import Outline
+from parledger.store.calendar import calendar
+from parledger.store.results import read as read_results
 from parledger.store.workspace import Workspace
+from parledger.track.results import progression, rank_targets
 from parledger.track.status import Category, Scope, completion, rows
 
 _COUNTS = [c.value for c in Category]
@@ -42,7 +46,7 @@ def default_scope(workspace: Workspace, scope: Scope, today: dt.date | None = No
     """``scope`` with the report's default period filled in (see :func:`build`)."""
     if scope.period is not None or scope.as_of is not None:
         return scope
-    year = parse_period(str(workspace.directive.metadata.year))
+    year = parse_period(str(workspace.directive.metadata.year), calendar(workspace.location))
     if year.contains(today or dt.date.today()):
         return scope
     return dataclasses.replace(scope, period=year)
@@ -108,7 +112,7 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
     2026), the directive's year itself: the report is on what the directive
     asked for, not on the machine's clock."""
     scope = default_scope(workspace, scope, today)
-    window = scope.window(today)
+    window = scope.window(calendar(workspace.location), today)
     selected = rows(workspace, scope, today=today)
     meta = workspace.directive.metadata
     served = Outline(workspace.directive, workspace.registry).served()
@@ -124,7 +128,7 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
         for dim in rolled_dimensions(workspace, index)
         if scope.dimension in (None, dim)
     ]
-    return {
+    built: Record = {
         "directive": {
             "id": workspace.directive.id,
             "number": meta.number_as_printed,
@@ -139,6 +143,7 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
         },
         "as_of": scope.cutoff(today).isoformat(),
         "baseline": [plain(b) for b in meta.baseline],
+        **_results(workspace, scope),
         "rollups": [*by_index, *by_dimension],
         "total": _rollup("total", "all", selected),
         "behind": furthest_behind(selected),
@@ -154,3 +159,20 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
             if r["stale"]
         ],
     }
+    return built
+
+
+def _results(workspace: Workspace, scope: Scope) -> Record:
+    """The results recorded since the baseline, per index, and the rank
+    targets' verdicts; nothing at all for a workspace that records none, so
+    that its report reads as it did before results existed."""
+    recorded = read_results(workspace.location, workspace.catalog.ids())
+    directive = workspace.directive
+    wanted = scope.index
+    checked = [t for t in rank_targets(directive, recorded) if wanted in (None, t["index"])]
+    found: Record = {}
+    if recorded:
+        found["results"] = progression(directive, recorded, index=wanted)
+    if checked:
+        found["rank_targets"] = checked
+    return found

@@ -29,10 +29,11 @@ from parledger.model.models import (
     Role,
     Status,
 )
-from parledger.model.periods import Period, quarter_of
+from parledger.model.periods import Calendar, Period, quarter_of
 from parledger.model.records import Record
 from parledger.rules.fold import PRESENT, TARGET, VALUE, Pair
 from parledger.rules.outline import DirectiveRole, DirectiveRoleKind, Outline
+from parledger.store.calendar import calendar
 from parledger.store.workspace import Workspace
 
 
@@ -90,9 +91,10 @@ class Scope:
             return self.period.end
         return today or dt.date.today()
 
-    def window(self, today: dt.date | None = None) -> Period:
-        """The period a continuous task must have a report in."""
-        return self.period or quarter_of(self.cutoff(today))
+    def window(self, calendar: Calendar, today: dt.date | None = None) -> Period:
+        """The period a continuous task must have a report in: the one asked
+        for, else the calendar's quarter of the cut-off."""
+        return self.period or quarter_of(self.cutoff(today), calendar)
 
 
 def states(
@@ -109,7 +111,7 @@ def states(
     outline = Outline(workspace.directive, workspace.registry)
     scope = scope or Scope(as_of=as_of)
     cutoff = scope.cutoff(today)
-    window = scope.window(today)
+    window = scope.window(calendar(workspace.location), today)
     folded = workspace.fold(cutoff)
     # A report counts for the period if it falls inside it: the latest report
     # up to the period's end must not be older than the period's start.
