@@ -173,3 +173,32 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def registry(folder: Path) -> Any:
+    """The folder's agency registry, validated alone; ProblemsError when
+    it has problems (the draft's names are read against it)."""
+    # Lazy: the load pipeline and pydantic, for this read alone.
+    from parledger.model.errors import ProblemsError
+    from parledger.store import checks, schema, yamlio
+    from parledger.store.schema import ValidationError
+
+    path = folder / REGISTRY_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"{folder} holds no {REGISTRY_FILE}: import into a parledger workspace "
+            "(make one with 'parledger init DIR', or pass --data-dir)"
+        )
+    try:
+        loaded = yamlio.load(path)
+        found = schema.registry(loaded.data)
+    except yamlio.YamlLoadError as exc:
+        raise ProblemsError([exc.problem]) from None
+    except ValidationError as exc:
+        raise ProblemsError(
+            [Problem(str(path), 1, 1, "invalid-value", str(exc).splitlines()[0])]
+        ) from None
+    problems = checks.registry_problems(found, loaded)
+    if problems:
+        raise ProblemsError(problems)
+    return found

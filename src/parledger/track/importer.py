@@ -28,11 +28,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from parledger.model.docref import KINDS, parse_document_number
 from parledger.model.enums import Index
-from parledger.model.errors import DataError
+from parledger.model.errors import DataError, Problem, UsageError
 from parledger.model.models import Registry
 from parledger.model.names import match_key
 from parledger.model.sourcetext import SUPERSCRIPT_DIGITS, Paragraph, SourceText, Table
@@ -1082,4 +1083,68 @@ def _table_date(text: str) -> dt.date | None:
     return None
 
 
-__all__ = ["LETTERED", "Draft", "Names", "Task", "draft", "node_fields"]
+# -- the command ----------------------------------------------------------------
+
+# Problems of a draft that a reviewer fixes in the file: the draft is
+# written with them, and the summary lists them.  Any other problem means
+# this version's data model cannot hold what the document says: nothing is
+# written.
+REVIEWABLE = frozenset(
+    {"no-addressee", "missing-index", "unknown-agency", "unknown-group", "quote-not-found"}
+)
+
+
+@dataclass
+class Imported:
+    draft: Draft
+    source: str  # the format read: txt, docx or pdf
+    directive: Path
+    ledger: Path
+    problems: list[Problem]  # what 'validate' will say, for the reviewer
+    written: bool
+
+
+def import_document(
+    path: Path, folder: Path, *, key: str | None = None, write: bool = True
+) -> Imported:
+    """Read the document at ``path``, make its draft, check it against the
+    workspace ``folder``'s registry and model, and (``write``) write it
+    there with an empty ledger.  Raises DataError or UsageError, in one
+    line, and writes nothing, for what cannot be imported."""
+    # Lazy: reading documents and writing YAML, for this command alone.
+    from parledger.store import draft as store_draft
+    from parledger.store.document import read_document
+
+    registry = store_draft.registry(folder)
+    source = read_document(path)
+    made = draft(source, registry, key=key)
+    directive, ledger = store_draft.paths(folder, made.key)
+    text = store_draft.render(made.data, file=directive.name, source=str(path))
+    found = store_draft.problems(folder, made.key, text, made.data["id"])
+    blocking = [problem for problem in found if problem.code not in REVIEWABLE]
+    if blocking:
+        raise DataError(
+            f"{path}: the draft cannot be held by this version's data model "
+            f"({blocking[0].code}: {blocking[0].message}"
+            + (f"; {len(blocking) - 1} more" if len(blocking) > 1 else "")
+            + "); nothing was written"
+        )
+    if write:
+        store_draft.write(folder, made.key, text, made.data["id"])
+    elif directive.exists():
+        raise UsageError(
+            f"{folder} already holds {directive.name}; give the draft another key with --as KEY"
+        )
+    return Imported(made, source.format, directive, ledger, found, write)
+
+
+__all__ = [
+    "LETTERED",
+    "Draft",
+    "Imported",
+    "Names",
+    "Task",
+    "draft",
+    "import_document",
+    "node_fields",
+]
