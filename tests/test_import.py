@@ -13,16 +13,21 @@ change that adds or removes one fails here.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 
 from parledger.model.models import Registry
 from parledger.store import schema
 from parledger.store.document import read_document
 from parledger.track.importer import Draft, draft
+from tests import documents, test_legacy
+from tests.conftest import Invoke
 
 ROOT = Path(__file__).parents[1]
 SOURCE = ROOT / "source" / "directive_2024.txt"
@@ -134,3 +139,163 @@ def test_the_bundled_text_gives_the_bundled_outline() -> None:
     assert len(result.data["references"]) == 10
     found = differences(result.data, bundled())
     assert [line.split(": ", 1)[0] for line in found] == KNOWN_LIMITS, "\n".join(found)
+
+
+# --------------------------------------------------------------------------
+# the same text as a Word file and as a PDF
+
+
+def test_a_word_file_of_the_same_text_gives_the_same_outline(tmp_path: Path) -> None:
+    # The header and the signature laid out in two-column tables, as offices
+    # do; the footnotes as Word footnotes; the parts in a heading style.
+    blocks, notes = documents.text_blocks(SOURCE)
+    path = documents.word_file(tmp_path / "cv.docx", blocks, notes, header_table=3, tail_table=True)
+    result = imported(path)
+    assert result.items == 47
+    found = differences(result.data, bundled())
+    assert [line.split(": ", 1)[0] for line in found] == KNOWN_LIMITS, "\n".join(found)
+
+
+def test_a_pdf_of_the_same_text_gives_the_same_outline(tmp_path: Path) -> None:
+    # One page per printed page: a paragraph cut by the page's footnotes
+    # continues on the next.
+    path = documents.pdf_file(tmp_path / "cv.pdf", documents.text_pages(SOURCE))
+    result = imported(path)
+    assert result.items == 47
+    found = differences(result.data, bundled())
+    assert [line.split(": ", 1)[0] for line in found] == KNOWN_LIMITS, "\n".join(found)
+
+
+# --------------------------------------------------------------------------
+# the command
+
+
+def empty_workspace(cli: Invoke, tmp_path: Path) -> Path:
+    folder = tmp_path / "ws"
+    assert cli("init", str(folder)).exit_code == 0
+    for name in ("directive_2024.yaml", "ledger_2024.yaml"):
+        (folder / name).unlink()
+    return folder
+
+
+def test_import_writes_a_draft_that_validates(cli: Invoke, tmp_path: Path) -> None:
+    folder = empty_workspace(cli, tmp_path)
+    result = cli("import", str(SOURCE), "--data-dir", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "outline: 3 parts, 6 sections, 47 items" in result.stdout
+    assert "footnotes: 10, 10 linked to the text" in result.stdout
+    assert "metadata.issuer: assumed" in result.stdout
+    assert f"created {folder / 'directive_2024.yaml'}" in result.stdout
+    ledger = (folder / "ledger_2024.yaml").read_text(encoding="utf-8")
+    assert ledger.startswith("# parledger ledger for directive_2024")
+    written = YAML(typ="safe").load((folder / "directive_2024.yaml").read_bytes())
+    found = differences(written, bundled())
+    assert [line.split(": ", 1)[0] for line in found] == KNOWN_LIMITS, "\n".join(found)
+    checked = cli("validate", "--data-dir", str(folder))
+    assert checked.exit_code == 0, checked.output
+    assert "47 items" in checked.stdout
+    assert cli("status", "--data-dir", str(folder)).exit_code == 0
+
+
+def test_import_beside_another_directive_never_overwrites(cli: Invoke, workspace_dir: Path) -> None:
+    before = (workspace_dir / "directive_2024.yaml").read_bytes()
+    result = cli("import", str(SOURCE), "--data-dir", str(workspace_dir))
+    assert result.exit_code == 2
+    assert "never overwrites" in result.stderr and "--as KEY" in result.stderr
+    assert (workspace_dir / "directive_2024.yaml").read_bytes() == before
+    again = cli("import", str(SOURCE), "--as", "cv-2024", "--data-dir", str(workspace_dir))
+    assert again.exit_code == 0, again.output
+    assert (workspace_dir / "directive_cv-2024.yaml").is_file()
+    assert (workspace_dir / "ledger_cv-2024.yaml").is_file()
+    assert (workspace_dir / "directive_2024.yaml").read_bytes() == before
+
+
+def test_dry_run_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
+    folder = empty_workspace(cli, tmp_path)
+    result = cli("import", str(SOURCE), "--dry-run", "--data-dir", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "would create" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".gitattributes",
+        "README.md",
+        "agencies.yaml",
+    ]
+
+
+def _not_a_directive(path: Path) -> Path:
+    path.write_text(
+        "Biên bản họp tổ dân phố.\n\nHôm nay các hộ gia đình họp bàn.\n", encoding="utf-8"
+    )
+    return path
+
+
+def _legacy(encoding: str) -> Callable[[Path], Path]:
+    def write(path: Path) -> Path:
+        text = SOURCE.read_text(encoding="utf-8")[:3000]
+        path.write_bytes(
+            test_legacy.to_tcvn3(text) if encoding == "tcvn3" else test_legacy.to_vni(text)
+        )
+        return path
+
+    return write
+
+
+def _scanned(path: Path) -> Path:
+    return documents.pdf_file(path, [[]])
+
+
+def _out_of_order(path: Path) -> Path:
+    text = SOURCE.read_text(encoding="utf-8").replace(
+        "1.3. Thực hiện nghiêm", "1.4. Thực hiện nghiêm"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _damaged(path: Path) -> Path:
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "said"),
+    [
+        ("note.txt", _not_a_directive, "is this a directive"),
+        ("cv.txt", _legacy("tcvn3"), "TCVN3"),
+        ("cv.txt", _legacy("vni"), "VNI"),
+        ("scan.pdf", _scanned, "no text layer"),
+        ("cv.txt", _out_of_order, "'1.4.' comes where number 3 was expected"),
+        ("cv.docx", _damaged, "not a Word document"),
+        ("cv.odt", lambda p: p.write_bytes(b"x") and p, "imports .docx, .txt and .pdf"),
+    ],
+    ids=[
+        "not-a-directive",
+        "tcvn3",
+        "vni",
+        "scanned-pdf",
+        "outline-out-of-order",
+        "damaged-docx",
+        "odt",
+    ],
+)
+def test_what_cannot_be_imported_is_refused_in_one_line(
+    cli: Invoke, tmp_path: Path, name: str, make: Callable[[Path], Path], said: str
+) -> None:
+    folder = empty_workspace(cli, tmp_path)
+    path = make(tmp_path / name)
+    result = cli("import", str(path), "--data-dir", str(folder))
+    assert result.exit_code == 1, result.output
+    assert said in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert not list(folder.glob("directive_*")) and not list(folder.glob("ledger_*"))
+
+
+def test_a_pdf_without_the_extra_says_how_to_install_it(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = empty_workspace(cli, tmp_path)
+    path = documents.pdf_file(tmp_path / "cv.pdf", documents.text_pages(SOURCE))
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # as if it were not installed
+    result = cli("import", str(path), "--data-dir", str(folder))
+    assert result.exit_code == 1
+    assert 'pip install "parledger[pdf]"' in result.stderr

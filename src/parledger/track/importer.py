@@ -243,7 +243,11 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
     where_body = _body_start(source, paragraphs)
     header = _header(source, paragraphs[:where_body])
     tail_at = next(
-        (i for i in range(where_body, len(paragraphs)) if _RECIPIENTS.match(paragraphs[i].text)),
+        (
+            i
+            for i in range(where_body, len(paragraphs))
+            if _RECIPIENTS.match(paragraphs[i].text.split("\n")[0])
+        ),
         len(paragraphs),
     )
     closing_at = next(
@@ -262,7 +266,10 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
         raise DataError(f"{source.name}: {exc}") from None
     tail = _tail(paragraphs[tail_at:]) if tail_at < len(paragraphs) else _Tail([], [], None)
     checks: list[str] = []
-    metadata = _metadata(header, tail, names, registry, checks)
+    try:
+        metadata = _metadata(header, tail, names, registry, checks)
+    except DataError as exc:
+        raise DataError(f"{source.name}: {exc}") from None
     metadata["closing"] = paragraphs[closing_at].text if closing_at is not None else ""
     if closing_at is None:
         checks.append("metadata.closing: no closing sentence ending in './.' was found; fill it in")
