@@ -608,10 +608,12 @@ def node_fields(node: OutlineNode) -> dict[str, Any]:
 
     Today's model: a Roman part is a ``part``; a numbered node with nodes
     under it a ``section``, with its line as the heading; any other node an
-    ``item``, whose line is its heading when it ends with a colon and
-    paragraphs follow ("2.1. Sở Nội vụ:"), else its first paragraph.  A
+    ``item``, whose line is its heading when paragraphs follow and it does
+    not end as a sentence does ("2.1. Sở Nội vụ:", "1. Mục đích"), else its
+    first paragraph.  A
     lettered point is an item too, with its own id (II.1.1.a): until the
     model holds such ids, a draft with lettered points does not validate.
+    A part's index is the one its heading names in brackets.
     """
     fields: dict[str, Any] = {"id": node.id}
     if node.level == "roman":
@@ -624,11 +626,17 @@ def node_fields(node: OutlineNode) -> dict[str, Any]:
         fields["parent"] = node.parent.id
     fields["label"] = node.label
     opening = node.opening
+    if fields["kind"] == "part":
+        # Today's indices are an enum; a part names the one it serves in
+        # brackets: "Đối với Chỉ số cải cách hành chính (PAR INDEX):".
+        index = next((i for i in Index if f"({i.value})" in opening), None)
+        if index is not None:
+            fields["index"] = index.value
     if fields["kind"] != "item":
         fields["heading"] = opening
         if node.paragraphs:
             fields["paragraphs"] = list(node.paragraphs)
-    elif _MARKERS.sub("", opening).endswith(":") and node.paragraphs:
+    elif node.paragraphs and not _MARKERS.sub("", opening).endswith((".", ";", "./.")):
         fields["heading"] = opening
         fields["paragraphs"] = list(node.paragraphs)
     else:
@@ -667,10 +675,6 @@ def _interpret(
                 cites.append(doc)
     if "paragraphs" in fields:
         fields["paragraphs"] = clean
-    if fields["kind"] == "part":
-        index = next((i for i in Index if f"({i.value})" in fields["heading"]), None)
-        if index is not None:
-            fields["index"] = index.value
     inherited = _inherited(fields, done)
     opening_text = heading if heading is not None else (clean[0] if clean else "")
     if fields["kind"] != "part" and opening_text:
