@@ -346,7 +346,7 @@ PLAN = [
     [
         "2. Các sở, ban, ngành tỉnh; UBND huyện, thị xã, thành phố: Căn cứ Kế hoạch này xây dựng "
         "kế hoạch của cơ quan, đơn vị."
-    ],  # fmt: skip
+    ],
     ["Trên đây là Kế hoạch nâng cao Chỉ số PAPI năm 2025 của tỉnh./."],
     ["Nơi nhận:"],
     ["- Như trên;", "- Lưu VT."],
