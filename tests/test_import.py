@@ -53,9 +53,6 @@ KNOWN_LIMITS: list[str] = [
     # ương Đảng khóa XII") is not read.
     "document 19-NQ/TW.issuer",
     "document 19-NQ/TW.issuer_as_printed",
-    # A title that does not open with "về" ("… của BCH Đảng bộ tỉnh tiếp tục triển khai …")
-    # is not read.
-    "document 209-KH/TU.title",
     # A title ends at a semicolon; the annotator read this one on past it.
     "document 726-KL/TU.title",
     # The documents are listed in the order first cited, footnotes read at their

@@ -833,7 +833,7 @@ class _Documents:
                 if number in footnotes and number not in self._scanned_notes:
                     self._scanned_notes.add(number)
                     listed: list[str] = []
-                    for _, doc in self._cited(footnotes[number]):
+                    for _, doc in self._cited(footnotes[number], in_note=True):
                         if doc not in listed:
                             listed.append(doc)
                     # The documents the marked text names first: the note is theirs.
@@ -844,13 +844,13 @@ class _Documents:
                 own.append(what)
         return own
 
-    def _cited(self, text: str) -> Iterable[tuple[int, str]]:
+    def _cited(self, text: str, *, in_note: bool = False) -> Iterable[tuple[int, str]]:
         spans: list[tuple[int, str]] = []
         for found in _DOCUMENT_NUMBER.finditer(text):
             ref = parse_document_number(found.group())
             if ref is None:
                 continue
-            spans.append((found.start(), self._numbered(text, found, ref.system)))
+            spans.append((found.start(), self._numbered(text, found, ref.system, in_note=in_note)))
         for found in _LAW.finditer(text):
             spans.append((found.start(), self._named(found.group().strip(), "Luật")))
         for found in _PROJECT.finditer(text):
@@ -894,7 +894,9 @@ class _Documents:
                 return doc_id
         return self._add({"id": name, "type": kind})
 
-    def _numbered(self, text: str, found: re.Match[str], system: str) -> str:
+    def _numbered(
+        self, text: str, found: re.Match[str], system: str, *, in_note: bool = False
+    ) -> str:
         number_text = found.group()
         before = text[: found.start()]
         after = text[found.end() :]
@@ -960,6 +962,14 @@ class _Documents:
                 doc["issuer"] = named[0][1]
                 doc["issuer_as_printed"] = "của " + rest[:end]
                 after = rest[end:]
+                # A footnote lists documents: after the issuer, what it says
+                # of the document up to the semicolon is its title, whether
+                # or not it opens with "về".
+                untitled = re.match(
+                    r"^\s+(?P<title>[a-zđà-ỹ][^;]*?)\.?$|^\s+(?P<t>[a-zđà-ỹ][^;]*);", after
+                )
+                if in_note and untitled and not after.lstrip().startswith("về "):
+                    doc["title"] = (untitled["title"] or untitled["t"]).strip()
             else:
                 stop = re.search(r"\s+(?:về|tiếp tục|là|và)\s|[;,.:(]|$", rest)
                 doc["issuer_as_printed"] = "của " + rest[: stop.start() if stop else len(rest)]
@@ -985,7 +995,7 @@ class _Documents:
         title = _TITLE_AFTER.match(after)
         if title and title["listed"] is not None and not listed:
             title = _TITLE_IN_TEXT.match(after)
-        if title:
+        if title and doc["title"] is None:
             doc["title"] = title["title"].strip()
         if system == "party":
             doc["system"] = "party"
