@@ -19,7 +19,8 @@ from tests.conftest import Invoke, below_workspace_line
 COMMANDS = [
     "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
-    "repair", "upgrade-ledger", "git-setup", "resolve", "diff", "merge-driver", "diff-text",
+    "repair", "upgrade-ledger", "import", "git-setup", "resolve", "diff", "merge-driver",
+    "diff-text",
 ]  # fmt: skip
 
 
