@@ -19,24 +19,27 @@ check.
 The outline's shape is read by :mod:`parledger.track.outline_text` (any
 count of parts, any depth, lettered points); :func:`node_fields` alone maps
 its nodes to the data model's fields (ids, kinds, heading or paragraph).
+Cited documents are read by :mod:`parledger.track.citations`, an appendix's
+table of tasks by :mod:`parledger.track.appendix`, the registry's names in
+the text by :mod:`parledger.track.textnames`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parledger.model.docref import KINDS, parse_document_number
+from parledger.model.docref import KINDS
 from parledger.model.enums import Index
 from parledger.model.errors import DataError, Problem, UsageError
 from parledger.model.models import Registry
-from parledger.model.names import match_key
-from parledger.model.sourcetext import SUPERSCRIPT_DIGITS, Paragraph, SourceText, Table
+from parledger.model.sourcetext import Paragraph, SourceText, Table
+from parledger.track import appendix
+from parledger.track.appendix import Task, task_header
+from parledger.track.citations import Citations
 from parledger.track.outline_text import (
     LETTERED,
     NUMBERED,
@@ -46,17 +49,15 @@ from parledger.track.outline_text import (
     label_of,
     parse_outline,
 )
+from parledger.track.textnames import MARKERS, Names, without_markers
 
 # A paragraph that ends without one of these continues after a page break
 # (when the next one opens in lower case).
 TERMINAL = (".", ":", ";", "!", "?", "…")
-_MARKERS = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 _NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<number>\S*?)\s*/\s*(?P<symbol>\S+)\s*$")
 _PLACE_DATE = re.compile(
     r"^(?P<place>[^,\d]+?),\s*ngày\b(?P<rest>.*?)năm\s*(?P<year>\d{4})\s*$", re.IGNORECASE
 )
-_PRINTED_DATE = re.compile(r"^\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*$")
-_KIND_WORDS = sorted(KINDS, key=len, reverse=True)
 _KIND_TITLES = {kind.upper(): kind for kind in KINDS}
 _HEADER_NOISE = re.compile(
     r"^(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
@@ -70,40 +71,6 @@ _BULLET = re.compile(r"^[-+•–]\s*")
 _APPENDIX = re.compile(r"^PHỤ\s+LỤC\b", re.IGNORECASE)
 _CAPACITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q|PP)\.\s")
 
-_NUMBER_CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:&[A-Za-zĐđ0-9]+)*"
-_DOCUMENT_NUMBER = re.compile(
-    rf"(?<![\w/.-])(?:\d+(?:/\d{{4}})?/{_NUMBER_CODE}(?:-{_NUMBER_CODE})+"
-    rf"|\d+-{_NUMBER_CODE}/{_NUMBER_CODE}(?:-{_NUMBER_CODE})*)(?![\w/])"
-)
-_KIND_BEFORE = re.compile(rf"(?P<kind>{'|'.join(map(re.escape, _KIND_WORDS))})\s+(?:số\s+)?$")
-_KIND_NAMES = "|".join(map(re.escape, _KIND_WORDS))
-_LISTED_BEFORE = re.compile(
-    rf"(?P<kind>{_KIND_NAMES})"
-    r"(?:\s+của\s+(?P<issuer>[^:;]+?))?\s*:\s*(?:số\s+[^:]*?[,;]\s*)*số\s+$"
-)
-_ISSUER_BEFORE = re.compile(
-    rf"^.*\bcủa\s+(?P<issuer>[^,;:]+?)\s+tại\s+(?:các\s+)?(?:{_KIND_NAMES})"
-    r"\s+(?:số\s+)?$",
-    re.DOTALL,
-)
-_DATE_AFTER = re.compile(
-    r"^\s*,?\s*ngày\s+(?:(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-    r"|(?P<sd>\d{1,2})\s+tháng\s+(?P<sm>\d{1,2})\s+năm\s+(?P<sy>\d{4}))"
-)
-# A title ends with its clause; within a list ("các Kế hoạch: số 184/… về …,
-# số 187/… về …") also where the list's next number begins.
-_TITLE_AFTER = re.compile(
-    r"^\s*(?P<title>về\s.+?)(?=;|\.\.\.|\.\s|\.$|(?P<listed>),\s+số\s"
-    rf"|\s+và\s+(?:{_KIND_NAMES})\s+số\s|$)"
-)
-_TITLE_IN_TEXT = re.compile(
-    rf"^\s*(?P<title>về\s.+?)(?=;|\.\.\.|\.\s|\.$|\s+và\s+(?:{_KIND_NAMES})\s+số\s|$)"
-)
-_LAW = re.compile(
-    r"Luật\s+[A-ZĐ](?:[^;.(,]|,\s(?=chống\b))*?"
-    r"(?=\s+(?:và\s+(?:Luật|các)|để|tới|cho|trong|theo|đối với|nhằm)\s|\s*[;.(]|,(?!\s*chống\b)|$)"
-)
-_PROJECT = re.compile(r"Đề án\s+(?P<number>\d+)\b(?![/\w])")
 _POINTS = re.compile(
     r"điểm\s+(?P<points>\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*)\s+mục\s+(?P<section>\d+)"
     r"\s+phần\s+(?P<part>[IVXLC]+)\b"
@@ -115,27 +82,9 @@ _DEADLINE = re.compile(
     re.IGNORECASE,
 )
 _REQUEST = re.compile(r"^Đề nghị\s+")
-_MAX_NAME_WORDS = 18
 
 
 # -- what the importer gives back ---------------------------------------------
-
-
-@dataclass
-class Task:
-    """One row of an appendix table of tasks."""
-
-    id: str
-    number: str  # as printed in the table's first column
-    what: str
-    lead: list[str]  # agency or group ids
-    lead_as_printed: str
-    support: list[str]
-    support_as_printed: str
-    deadline_as_printed: str
-    due: dt.date | None
-    heading: str | None  # the table's group row above it, if any
-    unknown: list[str] = field(default_factory=list)  # names the registry lacks
 
 
 @dataclass
@@ -153,79 +102,6 @@ class Draft:
     @property
     def items(self) -> int:
         return sum(1 for node in self.data["outline"] if node["kind"] == "item")
-
-
-# -- the registry's names, found at the start of a text ---------------------------
-
-
-class Names:
-    """The registry's names by their folded key, to find an agency or
-    group where a text opens with it ("Sở Nội vụ:", "UBND cấp huyện,
-    cấp xã"): exact names, short forms and aliases only, never a part of
-    one, so an ordinary sentence is never read as a name."""
-
-    def __init__(self, registry: Registry) -> None:
-        self.index: dict[str, tuple[str, str]] = {}
-        for group in registry.groups:
-            for name in (group.name, *group.aliases):
-                self.index.setdefault(match_key(name), ("group", group.id))
-        for agency in registry.agencies:
-            for name in (agency.name, *agency.short, *agency.aliases):
-                self.index.setdefault(match_key(name), ("agency", agency.id))
-
-    def lookup(self, text: str) -> tuple[str, str] | None:
-        return self.index.get(match_key(text)) if match_key(text) else None
-
-    def opening(self, text: str) -> tuple[list[tuple[str, str, str]], int]:
-        """The names ``text`` opens with, each as (kind, id, as printed),
-        and where they end."""
-        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-        found: list[tuple[str, str, str]] = []
-        at = 0
-        end = 0
-        previous: list[str] = []
-        while at < len(words):
-            match = self._longest(text, words, at)
-            if match is None and previous:
-                match = self._elliptic(text, words, at, previous)
-            if match is None:
-                break
-            (kind, id_), last = match
-            quote = text[words[at][0] : words[last][1]].rstrip(",;:.")
-            if (kind, id_) not in [(k, i) for k, i, _ in found]:
-                found.append((kind, id_, quote))
-            previous = text[words[at][0] : words[last][1]].split()
-            end = words[at][0] + len(quote)
-            at = last + 1
-            if text[words[last][0] : words[last][1]].endswith(":"):
-                break
-            if at < len(words) and text[words[at][0] : words[at][1]] == "và":
-                at += 1
-        return found, end
-
-    def _longest(
-        self, text: str, words: list[tuple[int, int]], at: int
-    ) -> tuple[tuple[str, str], int] | None:
-        for last in range(min(len(words), at + _MAX_NAME_WORDS) - 1, at - 1, -1):
-            hit = self.lookup(text[words[at][0] : words[last][1]])
-            if hit is not None:
-                return hit, last
-        return None
-
-    def _elliptic(
-        self, text: str, words: list[tuple[int, int]], at: int, previous: list[str]
-    ) -> tuple[tuple[str, str], int] | None:
-        """ "UBND cấp huyện, cấp xã": the second name is written without the
-        words the first began with."""
-        first = text[words[at][0] : words[at][1]]
-        if first not in previous or previous.index(first) == 0:
-            return None
-        lead = " ".join(previous[: previous.index(first)])
-        for last in range(min(len(words), at + _MAX_NAME_WORDS) - 1, at - 1, -1):
-            hit = self.lookup(lead + " " + text[words[at][0] : words[last][1]])
-            if hit is not None:
-                return hit, last
-        return None
 
 
 # -- the whole document ----------------------------------------------------------
@@ -279,7 +155,7 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
         if number
         else (key or key_for(metadata["year"]))
     )
-    documents = _Documents(names, metadata)
+    documents = Citations(names, metadata)
     footnotes = source.footnotes
     for text in metadata["preamble"]:
         documents.scan(text, footnotes)
@@ -293,7 +169,7 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
             fields = node_fields(node)
             _interpret(fields, node, names, documents, footnotes, nodes, deadlines, checks)
             nodes.append(fields)
-    tasks = [task for table in tables for task in _tasks(table, names, checks)]
+    tasks = [task for table in tables for task in appendix.tasks(table, names, checks)]
     references = [
         {"number": number, "text": text, "documents": documents.in_footnote.get(number, [])}
         for number, text in sorted(footnotes.items())
@@ -324,7 +200,7 @@ def _linear(source: SourceText) -> tuple[list[Paragraph], list[Table]]:
     for block in source.blocks:
         if isinstance(block, Paragraph):
             paragraphs.append(block)
-        elif _task_header(block.rows) is not None:
+        elif task_header(block.rows) is not None:
             tables.append(block)
         else:
             width = max(len(row) for row in block.rows)
@@ -356,7 +232,7 @@ def _rejoined(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
         text = " ".join(line.strip() for line in paragraph.text.split("\n") if line.strip())
         if (
             joined
-            and not _MARKERS.sub("", joined[-1][0]).endswith(TERMINAL)
+            and not MARKERS.sub("", joined[-1][0]).endswith(TERMINAL)
             and text[:1].islower()
             and label_of(text) is None
         ):
@@ -636,7 +512,7 @@ def node_fields(node: OutlineNode) -> dict[str, Any]:
         fields["heading"] = opening
         if node.paragraphs:
             fields["paragraphs"] = list(node.paragraphs)
-    elif node.paragraphs and not _MARKERS.sub("", opening).endswith((".", ";", "./.")):
+    elif node.paragraphs and not MARKERS.sub("", opening).endswith((".", ";", "./.")):
         fields["heading"] = opening
         fields["paragraphs"] = list(node.paragraphs)
     else:
@@ -648,7 +524,7 @@ def _interpret(
     fields: dict[str, Any],
     node: OutlineNode,
     names: Names,
-    documents: _Documents,
+    documents: Citations,
     footnotes: dict[int, str],
     done: list[dict[str, Any]],
     deadlines: dict[str, tuple[dt.date, str]],
@@ -658,15 +534,15 @@ def _interpret(
     part serves, addressees, leads, cited documents, a deadline."""
     heading = fields.get("heading")
     if heading is not None:
-        if _MARKERS.search(heading):
+        if MARKERS.search(heading):
             checks.append(f"{node.id}: a footnote marker in the heading is not linked")
-        fields["heading"] = _MARKERS.sub("", heading)
+        fields["heading"] = MARKERS.sub("", heading)
         documents.scan(heading, footnotes)
     links: list[dict[str, Any]] = []
     clean: list[str] = []
     cites: list[str] = []
     for number, paragraph in enumerate(fields.get("paragraphs", []), start=1):
-        text, marks = _without_markers(paragraph)
+        text, marks = without_markers(paragraph)
         clean.append(text)
         for mark, position in marks:
             links.append({"number": mark, "paragraph": number, "anchor": _anchor(text, position)})
@@ -732,23 +608,6 @@ def _sentence_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer(r"\.\s+(?=[A-ZĐÀ-Ỹ])", text)]
 
 
-def _without_markers(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """The text without its footnote markers, and each marker's number and
-    place in the text without them."""
-    marks: list[tuple[int, int]] = []
-    pieces: list[str] = []
-    length = 0
-    last = 0
-    for found in _MARKERS.finditer(text):
-        pieces.append(text[last : found.start()])
-        length += found.start() - last
-        number = int("".join(str(SUPERSCRIPT_DIGITS.index(c)) for c in found.group()))
-        marks.append((number, length))
-        last = found.end()
-    pieces.append(text[last:])
-    return "".join(pieces), marks
-
-
 def _anchor(text: str, position: int) -> str:
     """The words the marker followed, enough of them to find its place:
     from the last document number or date among the few words before it,
@@ -798,309 +657,6 @@ def _deadline(text: str) -> tuple[dt.date, str] | None:
             return dt.date(int(year), int(month), int(day)), found["quote"]
         except ValueError:
             continue
-    return None
-
-
-# -- cited documents ---------------------------------------------------------------
-
-
-class _Documents:
-    """The documents the text cites, in the order first cited, each with
-    what its citations print: kind, number, date, issuer, title."""
-
-    def __init__(self, names: Names, metadata: dict[str, Any]) -> None:
-        self.names = names
-        self.found: dict[str, dict[str, Any]] = {}
-        self.order: list[str] = []
-        self.in_footnote: dict[int, list[str]] = {}
-        self._scanned_notes: set[int] = set()
-        self._own_code = (metadata.get("symbol") or "").split("-")[0]
-        self._own_issuer = metadata.get("issuer")
-
-    def scan(self, text: str, footnotes: dict[int, str]) -> list[str]:
-        """The documents ``text`` cites (its footnotes read at their
-        markers, but not counted as its own)."""
-        clean, marks = _without_markers(text)
-        cited = [(position, doc) for position, doc in self._cited(clean)]
-        events = sorted(
-            [(position, 0, doc) for position, doc in cited]
-            + [(position, 1, str(number)) for number, position in marks]
-        )
-        own: list[str] = []
-        for _, is_note, what in events:
-            if is_note:
-                number = int(what)
-                if number in footnotes and number not in self._scanned_notes:
-                    self._scanned_notes.add(number)
-                    listed: list[str] = []
-                    for _, doc in self._cited(footnotes[number], in_note=True):
-                        if doc not in listed:
-                            listed.append(doc)
-                    # The documents the marked text names first: the note is theirs.
-                    self.in_footnote[number] = [d for d in own if d in listed] + [
-                        d for d in listed if d not in own
-                    ]
-            elif what not in own:
-                own.append(what)
-        return own
-
-    def _cited(self, text: str, *, in_note: bool = False) -> Iterable[tuple[int, str]]:
-        spans: list[tuple[int, str]] = []
-        for found in _DOCUMENT_NUMBER.finditer(text):
-            ref = parse_document_number(found.group())
-            if ref is None:
-                continue
-            spans.append((found.start(), self._numbered(text, found, ref.system, in_note=in_note)))
-        for found in _LAW.finditer(text):
-            spans.append((found.start(), self._named(found.group().strip(), "Luật")))
-        for found in _PROJECT.finditer(text):
-            doc = self._named(found.group(), "Đề án")
-            self.found[doc].setdefault("assumed", {})["id"] = (
-                f"Văn bản chỉ gọi tắt “{found.group()}”, không in số, ngày, cơ quan ban hành; "
-                "giữ tên gọi tắt làm id."
-            )
-            spans.append((found.start(), doc))
-        return sorted(spans)
-
-    def _add(self, doc: dict[str, Any]) -> str:
-        known = self.found.get(doc["id"])
-        if known is None:
-            self.found[doc["id"]] = doc
-            self.order.append(doc["id"])
-        else:
-            for key, value in doc.items():
-                if key == "assumed":
-                    for topic, note in value.items():
-                        if topic not in known.get("title", {}) and not known.get(topic):
-                            known.setdefault("assumed", {}).setdefault(topic, note)
-                elif value is not None and known.get(key) is None:
-                    known[key] = value
-            if known.get("assumed"):
-                for topic in list(known["assumed"]):
-                    if topic in doc and topic in ("issuer", "type") and "assumed" not in doc:
-                        del known["assumed"][topic]
-                if not known["assumed"]:
-                    del known["assumed"]
-        return str(doc["id"])
-
-    def _named(self, name: str, kind: str) -> str:
-        key = match_key(name)
-        for doc_id in self.order:
-            if match_key(doc_id) == key:
-                if doc_id != name:
-                    self.found[doc_id].setdefault("assumed", {}).setdefault(
-                        "id", f"Văn bản còn in “{name}”; coi là cùng một văn bản."
-                    )
-                return doc_id
-        return self._add({"id": name, "type": kind})
-
-    def _numbered(
-        self, text: str, found: re.Match[str], system: str, *, in_note: bool = False
-    ) -> str:
-        number_text = found.group()
-        before = text[: found.start()]
-        after = text[found.end() :]
-        assumed: dict[str, str] = {}
-        if system == "party":
-            number, symbol = number_text.split("-", 1)
-            code = symbol.split("/")[0]
-            issuer_code = symbol.split("/")[-1]
-        else:
-            number, _, symbol = number_text.rpartition("/")
-            if "/" in number_text and re.match(r"^\d+/\d{4}/", number_text):
-                number, symbol = number_text.rsplit("/", 1)
-            code = symbol.split("-")[0]
-            issuer_code = symbol.split("-")[-1]
-        printed_kind = None
-        issuer_printed = None
-        kind_before = _KIND_BEFORE.search(before)
-        listed = _LISTED_BEFORE.search(before)
-        if kind_before:
-            printed_kind = kind_before["kind"]
-        elif listed:
-            printed_kind = listed["kind"]
-            if listed["issuer"]:
-                issuer_printed = "của " + listed["issuer"].strip()
-        by_code = {value.upper(): name for name, value in reversed(KINDS.items()) if value}
-        kind = printed_kind
-        printed_code = KINDS.get(kind) if kind is not None else None
-        if kind is None or (printed_code and printed_code.upper() != code.upper()):
-            kind = by_code.get(code.upper(), kind)
-        if kind is None:
-            kind = "Công văn"
-            assumed["type"] = (
-                f"Không in tên loại văn bản trước số “{number_text}”; coi là Công văn."
-            )
-        doc: dict[str, Any] = {
-            "id": number_text,
-            "type": kind,
-            "number": number,
-            "symbol": symbol,
-            "date": None,
-            "issuer": None,
-            "issuer_as_printed": None,
-            "title": None,
-        }
-        date = _DATE_AFTER.match(after)
-        if date:
-            day, month, year = (
-                (date["d"], date["m"], date["y"])
-                if date["d"]
-                else (date["sd"], date["sm"], date["sy"])
-            )
-            with contextlib.suppress(ValueError):
-                doc["date"] = dt.date(int(year), int(month), int(day))
-            after = after[date.end() :]
-        listed_after = re.match(r"^(?:\s*,\s*số\s+[^\s,;]+)+(?=\s+của\s)", after)
-        if listed_after:  # "các Kế hoạch số 208-KH/TU, số 209-KH/TU của BCH Đảng bộ tỉnh"
-            after = after[listed_after.end() :]
-        own_issuer = re.match(r"^\s+của\s+", after)
-        if own_issuer:
-            rest = after[own_issuer.end() :]
-            named, end = self.names.opening(rest)
-            if named:
-                doc["issuer"] = named[0][1]
-                doc["issuer_as_printed"] = "của " + rest[:end]
-                after = rest[end:]
-                # A footnote lists documents: after the issuer, what it says
-                # of the document up to the semicolon is its title, whether
-                # or not it opens with "về".
-                untitled = re.match(
-                    r"^\s+(?P<title>[a-zđà-ỹ][^;]*?)\.?$|^\s+(?P<t>[a-zđà-ỹ][^;]*);", after
-                )
-                if in_note and untitled and not after.lstrip().startswith("về "):
-                    doc["title"] = (untitled["title"] or untitled["t"]).strip()
-            else:
-                stop = re.search(r"\s+(?:về|tiếp tục|là|và)\s|[;,.:(]|$", rest)
-                doc["issuer_as_printed"] = "của " + rest[: stop.start() if stop else len(rest)]
-                after = rest[stop.start() if stop else len(rest) :]
-        else:
-            before_issuer = _ISSUER_BEFORE.search(before)
-            printed = issuer_printed or (
-                "của " + before_issuer["issuer"].strip() if before_issuer else None
-            )
-            if printed is not None:
-                hit = self.names.lookup(printed[4:])
-                doc["issuer_as_printed"] = printed
-                if hit is not None:
-                    doc["issuer"] = hit[1]
-        if doc["issuer"] is None and doc["issuer_as_printed"] is None:
-            hit = self.names.lookup(issuer_code)
-            if issuer_code == self._own_code and self._own_issuer:
-                doc["issuer"] = self._own_issuer
-            elif hit is not None and hit[0] == "agency":
-                doc["issuer"] = hit[1]
-            if doc["issuer"] is not None:
-                assumed["issuer"] = f"Không in cơ quan ban hành; suy từ ký hiệu “{symbol}”."
-        title = _TITLE_AFTER.match(after)
-        if title and title["listed"] is not None and not listed:
-            title = _TITLE_IN_TEXT.match(after)
-        if title and doc["title"] is None:
-            doc["title"] = title["title"].strip()
-        if system == "party":
-            doc["system"] = "party"
-        if assumed:
-            doc["assumed"] = assumed
-        return self._add(doc)
-
-
-# -- an appendix's table of tasks ---------------------------------------------------
-
-
-def _task_header(rows: list[list[str]]) -> dict[str, int] | None:
-    """The columns of a table of tasks, by what its first row says."""
-    if not rows:
-        return None
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(rows[0]):
-        key = match_key(cell)
-        if "chutri" in key:
-            columns.setdefault("lead", index)
-        elif "phoihop" in key:
-            columns.setdefault("support", index)
-        elif any(word in key for word in ("thoigian", "thoihan", "tiendo", "hoanthanh")):
-            columns.setdefault("deadline", index)
-        elif key in ("tt", "stt", "so"):
-            columns.setdefault("number", index)
-        elif any(word in key for word in ("noidung", "nhiemvu", "congviec", "hoatdong")):
-            columns.setdefault("what", index)
-    return columns if "lead" in columns and "what" in columns else None
-
-
-def _tasks(table: Table, names: Names, checks: list[str]) -> list[Task]:
-    columns = _task_header(table.rows)
-    assert columns is not None
-    tasks: list[Task] = []
-    heading = None
-
-    def cell(row: list[str], name: str) -> str:
-        index = columns.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    for row in table.rows[1:]:
-        number = cell(row, "number")
-        what = cell(row, "what")
-        lead_text = cell(row, "lead")
-        if not lead_text and not cell(row, "deadline"):
-            heading = " ".join(part for part in (number, what) if part) or heading
-            continue
-        lead, unknown = _parties(lead_text, names)
-        support, unknown_support = _parties(cell(row, "support"), names)
-        deadline_text = cell(row, "deadline")
-        due = _table_date(deadline_text)
-        task = Task(
-            id=f"PL.{len(tasks) + 1}",
-            number=number,
-            what=what,
-            lead=lead,
-            lead_as_printed=lead_text,
-            support=support,
-            support_as_printed=cell(row, "support"),
-            deadline_as_printed=deadline_text,
-            due=due,
-            heading=heading,
-            unknown=unknown + unknown_support,
-        )
-        for name in task.unknown:
-            checks.append(
-                f"appendix row {number or len(tasks) + 1}: '{name}' is not in the registry"
-            )
-        tasks.append(task)
-    return tasks
-
-
-def _parties(text: str, names: Names) -> tuple[list[str], list[str]]:
-    found: list[str] = []
-    unknown: list[str] = []
-    for piece in re.split(r"[;\n]|,\s+(?=[A-ZĐ])", text):
-        piece = _BULLET.sub("", piece.strip()).rstrip(".,;")
-        if not piece:
-            continue
-        hit = names.lookup(piece)
-        if hit is None:
-            listed, _ = names.opening(piece)
-            if listed:
-                found += [id_ for _, id_, _ in listed if id_ not in found]
-                continue
-            unknown.append(piece)
-        elif hit[1] not in found:
-            found.append(hit[1])
-    return found, unknown
-
-
-def _table_date(text: str) -> dt.date | None:
-    found = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if found:
-        try:
-            return dt.date(int(found[3]), int(found[2]), int(found[1]))
-        except ValueError:
-            return None
-    found = re.search(r"(?:tháng\s+)?(\d{1,2})/(\d{4})", text)
-    if found:
-        month, year = int(found[1]), int(found[2])
-        if 1 <= month <= 12:
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
     return None
 
 
