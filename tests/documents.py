@@ -18,6 +18,7 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 TERMINAL = (".", ":", ";", "!", "?")
+LABEL = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.)\s+")
 
 
 def text_blocks(path: Path) -> tuple[list[list[str]], dict[int, str]]:
@@ -113,6 +114,7 @@ def word_file(
     header_table: int = 0,
     tail_table: bool = False,
     tables: list[list[list[str]]] | None = None,
+    numbered: bool = False,
 ) -> Path:
     """A .docx of ``blocks``: a heading style for parts, a paragraph per
     block (a block's lines as line breaks), the footnotes as Word
@@ -137,7 +139,7 @@ def word_file(
     for block in rest:
         text = "\n".join(block)
         style = "Heading 2" if re.match(r"^[IVX]+\. ", text) else None
-        paragraph = document.add_paragraph(style=style)
+        paragraph = document.add_paragraph(style="List Number" if numbered else style)
         for index, line in enumerate(block):
             if index:
                 paragraph.add_run().add_break()

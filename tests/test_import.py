@@ -429,3 +429,16 @@ def test_a_plan_waits_for_the_outline_model(cli: Invoke, tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "cannot be held by this version's data model" in result.stderr
     assert not list(folder.glob("directive_*"))
+
+
+def test_a_word_file_numbered_automatically_says_so(cli: Invoke, tmp_path: Path) -> None:
+    # Word's list numbering lives in the numbering part, not in the text: the
+    # labels are not read, and the refusal says why.
+    blocks, notes = documents.text_blocks(SOURCE)
+    unlabelled = [[documents.LABEL.sub("", line) for line in block] for block in blocks]
+    path = documents.word_file(tmp_path / "cv.docx", unlabelled, notes, numbered=True)
+    folder = empty_workspace(cli, tmp_path)
+    result = cli("import", str(path), "--data-dir", str(folder))
+    assert result.exit_code == 1
+    assert "automatic numbering" in result.stderr
+    assert not list(folder.glob("directive_*"))

@@ -49,3 +49,4 @@ class SourceText:
     blocks: list[Block]
     footnotes: dict[int, str] = field(default_factory=dict)
     format: str = "txt"  # txt, docx or pdf: what was read
+    notes: list[str] = field(default_factory=list)  # what the reader could not read

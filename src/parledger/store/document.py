@@ -183,6 +183,16 @@ def read_docx(path: Path) -> SourceText:
             rows = [[_checked(path, cell) for cell in row] for row in rows if any(row)]
             if rows:
                 blocks.append(Table(rows, f"table at paragraph {count}"))
+    numbered = _auto_numbered(document)
+    notes = (
+        [
+            f"{numbered} paragraph(s) use Word's automatic numbering, which is not read: "
+            "their labels (I., 1.1., a)) are missing from the draft; type them in the "
+            "document, or check those nodes"
+        ]
+        if numbered
+        else []
+    )
     footnotes = {}
     if notes_xml is not None:
         for note in notes_xml.iterchildren(f"{_W}footnote"):
@@ -194,7 +204,22 @@ def read_docx(path: Path) -> SourceText:
                     t for p in note.iter(f"{_W}p") if (t := _paragraph_text(p, {}).strip())
                 )
                 footnotes[numbers[word_id]] = _checked(path, text)
-    return SourceText(path.name, blocks, footnotes, "docx")
+    return SourceText(path.name, blocks, footnotes, "docx", notes)
+
+
+def _auto_numbered(document: Any) -> int:
+    """How many paragraphs Word numbers itself: a list numbering on the
+    paragraph, or on its style or a style it is based on."""
+    count = 0
+    for paragraph in document.paragraphs:
+        style = paragraph.style
+        elements = [paragraph._p]
+        while style is not None:
+            elements.append(style.element)
+            style = style.base_style
+        if any(next(element.iter(f"{_W}numPr"), None) is not None for element in elements):
+            count += 1
+    return count
 
 
 def _footnotes_part(document: Any) -> Any:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from parledger.model.docref import KINDS, parse_document_number
@@ -98,42 +99,55 @@ class Citations:
         return own
 
     def _cited(self, text: str, *, in_note: bool = False) -> Iterable[tuple[int, str]]:
-        spans: list[tuple[int, str]] = []
-        for found in _DOCUMENT_NUMBER.finditer(text):
-            ref = parse_document_number(found.group())
-            if ref is None:
-                continue
-            spans.append((found.start(), self._numbered(text, found, ref.system, in_note=in_note)))
-        for found in _LAW.finditer(text):
-            spans.append((found.start(), self._named(found.group().strip(), "Luật")))
-        for found in _PROJECT.finditer(text):
-            doc = self._named(found.group(), "Đề án")
-            self.found[doc].setdefault("assumed", {})["id"] = (
-                f"Văn bản chỉ gọi tắt “{found.group()}”, không in số, ngày, cơ quan ban hành; "
-                "giữ tên gọi tắt làm id."
-            )
-            spans.append((found.start(), doc))
-        return sorted(spans)
+        """The documents ``text`` cites, by where; each read (and first
+        listed) in the order the text cites them."""
+        found: list[tuple[int, Callable[[], str]]] = []
+        for number in _DOCUMENT_NUMBER.finditer(text):
+            ref = parse_document_number(number.group())
+            if ref is not None:
+                found.append(
+                    (
+                        number.start(),
+                        partial(self._numbered, text, number, ref.system, in_note=in_note),
+                    )
+                )
+        for law in _LAW.finditer(text):
+            found.append((law.start(), partial(self._named, law.group().strip(), "Luật")))
+        for project in _PROJECT.finditer(text):
+            found.append((project.start(), partial(self._project, project.group())))
+        found.sort(key=lambda item: item[0])
+        return [(start, read()) for start, read in found]
+
+    def _project(self, name: str) -> str:
+        doc = self._named(name, "Đề án")
+        self.found[doc].setdefault("assumed", {})["id"] = (
+            f"Văn bản chỉ gọi tắt “{name}”, không in số, ngày, cơ quan ban hành; "
+            "giữ tên gọi tắt làm id."
+        )
+        return doc
 
     def _add(self, doc: dict[str, Any]) -> str:
+        """A document cited again adds what this citation prints; a field
+        it prints replaces one an earlier citation only supplied."""
         known = self.found.get(doc["id"])
         if known is None:
             self.found[doc["id"]] = doc
             self.order.append(doc["id"])
-        else:
-            for key, value in doc.items():
-                if key == "assumed":
-                    for topic, note in value.items():
-                        if topic not in known.get("title", {}) and not known.get(topic):
-                            known.setdefault("assumed", {}).setdefault(topic, note)
-                elif value is not None and known.get(key) is None:
-                    known[key] = value
-            if known.get("assumed"):
-                for topic in list(known["assumed"]):
-                    if topic in doc and topic in ("issuer", "type") and "assumed" not in doc:
-                        del known["assumed"][topic]
-                if not known["assumed"]:
-                    del known["assumed"]
+            return str(doc["id"])
+        supplied = doc.get("assumed", {})
+        notes = known.pop("assumed", {})
+        for key, value in doc.items():
+            if key == "assumed" or value is None:
+                continue
+            if known.get(key) is None:
+                known[key] = value
+                if key in supplied:
+                    notes[key] = supplied[key]
+            elif key in notes and key not in supplied:
+                known[key] = value
+                del notes[key]
+        if notes:
+            known["assumed"] = notes
         return str(doc["id"])
 
     def _named(self, name: str, kind: str) -> str:

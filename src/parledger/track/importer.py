@@ -141,7 +141,7 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
     except OutlineError as exc:
         raise DataError(f"{source.name}: {exc}") from None
     tail = _tail(paragraphs[tail_at:]) if tail_at < len(paragraphs) else _Tail([], [], None)
-    checks: list[str] = []
+    checks: list[str] = list(source.notes)
     try:
         metadata = _metadata(header, tail, names, registry, checks)
     except DataError as exc:
@@ -217,9 +217,15 @@ def _body_start(source: SourceText, paragraphs: list[Paragraph]) -> int:
             found = level.match(paragraph.text)
             if found and found["label"] in ("I.", "1."):
                 return index
+    automatic = (
+        " (its paragraphs use Word's automatic numbering, which is not read: type the "
+        "labels into the text)"
+        if source.notes
+        else ""
+    )
     raise DataError(
         f"{source.name}: no numbered outline found (a directive's body is numbered "
-        "I., II. … or 1., 2. …); is this a directive, a plan or an official letter?"
+        f"I., II. … or 1., 2. …){automatic}; is this a directive, a plan or an official letter?"
     )
 
 
