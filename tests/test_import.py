@@ -43,7 +43,7 @@ DOCUMENT_FIELDS = (
 METADATA_FIELDS = (
     "kind", "issuer", "issuer_name", "number_as_printed", "number", "symbol",
     "place_date_as_printed", "place", "year", "date", "subject_lines", "addressees",
-    "preamble", "considered_reports", "closing", "recipients", "signature",
+    "preamble", "considered_reports", "baseline", "closing", "recipients", "signature",
 )  # fmt: skip
 
 # What the importer reads differently from the hand-annotated file, each

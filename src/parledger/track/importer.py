@@ -162,6 +162,7 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
     metadata["considered_reports"] = [
         doc for doc in documents.order if documents.found[doc]["type"] == "Báo cáo"
     ]
+    metadata["baseline"] = [rank for text in metadata["preamble"] for rank in _baseline(text)]
     nodes: list[dict[str, Any]] = []
     deadlines: dict[str, tuple[dt.date, str]] = {}
     for root in outline:
@@ -425,6 +426,37 @@ def _metadata(
     for topic in assumed:
         checks.append(f"metadata.{topic}: assumed ({assumed[topic]})")
     return meta
+
+
+_RANK = re.compile(
+    r"(?P<wording>Chỉ số[^;:]*?\((?P<index>[^)]+)\)[^;:]*?đứng thứ (?P<rank>\d+)/(?P<of>\d+)"
+    r"[^;]*?(?P<way>giảm|tăng) (?P<change>\d+) bậc so với năm (?P<compared>\d{4}))"
+)
+_RANKS_OF = re.compile(r"năm (?P<year>\d{4}) như sau")
+
+
+def _baseline(text: str) -> list[dict[str, Any]]:
+    """The ranks a preamble quotes ("Chỉ số … (PAPI) đứng thứ 12/63 …, giảm
+    01 bậc so với năm 2022"), for the indices the model knows."""
+    year = _RANKS_OF.search(text)
+    ranks = []
+    for found in _RANK.finditer(text):
+        if found["index"] not in {index.value for index in Index}:
+            continue
+        compared = int(found["compared"])
+        change = int(found["change"]) * (-1 if found["way"] == "giảm" else 1)
+        ranks.append(
+            {
+                "index": found["index"],
+                "year": int(year["year"]) if year else compared + 1,
+                "rank": int(found["rank"]),
+                "of": int(found["of"]),
+                "change": change,
+                "compared_to": compared,
+                "wording": found["wording"],
+            }
+        )
+    return ranks
 
 
 def _issuer(
