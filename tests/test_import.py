@@ -134,6 +134,13 @@ def test_the_bundled_text_gives_the_bundled_outline() -> None:
     result = imported()
     assert result.items == 47
     assert len(result.data["references"]) == 10
+    # What the importer supplied rather than read is noted where the
+    # annotator noted it too (the metadata's kind and issuer; a document's
+    # issuer taken from its symbol, a short name kept as id, a title cut at "...").
+    theirs = {d["id"]: set(d.get("assumed", {})) for d in bundled()["documents"]}
+    for doc in result.data["documents"]:
+        assert set(doc.get("assumed", {})) <= theirs.get(doc["id"], set()), doc["id"]
+    assert set(result.data["metadata"]["assumed"]) == {"kind", "issuer"}
     found = differences(result.data, bundled())
     assert [line.split(": ", 1)[0] for line in found] == KNOWN_LIMITS, "\n".join(found)
 

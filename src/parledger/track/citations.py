@@ -264,6 +264,11 @@ class Citations:
             title = _TITLE_IN_TEXT.match(after)
         if title and doc["title"] is None:
             doc["title"] = title["title"].strip()
+            if after[title.end() :].startswith("..."):
+                assumed["title"] = (
+                    f"Tên văn bản kết thúc bằng “...”: hiểu là “v.v.” của danh sách văn bản, "
+                    f"không thuộc tên {kind}."
+                )
         if system == "party":
             doc["system"] = "party"
         if assumed:
