@@ -54,6 +54,8 @@ def read_document(path: Path) -> SourceText:
             f"{path}: parledger imports .docx, .txt and .pdf (with a text layer); "
             "save the document in one of these formats"
         )
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give the document's file")
     if not path.is_file():
         raise DataError(f"{path}: file not found")
     if suffix == ".txt":

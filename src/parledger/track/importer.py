@@ -188,7 +188,7 @@ def draft(source: SourceText, registry: Registry, *, key: str | None = None) -> 
     }
     for doc in data["documents"]:
         for topic in doc.get("assumed", {}):
-            checks.append(f"document {doc['id']}: {topic} assumed")
+            checks.append(f"document {doc['id']}: {topic} assumed ({doc['assumed'][topic]})")
     return Draft(the_key, data, outline, tasks, deadlines, checks)
 
 
