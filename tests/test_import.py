@@ -236,9 +236,12 @@ def _not_a_directive(path: Path) -> Path:
 def _legacy(encoding: str) -> Callable[[Path], Path]:
     def write(path: Path) -> Path:
         text = SOURCE.read_text(encoding="utf-8")[:3000]
-        path.write_bytes(
-            test_legacy.to_tcvn3(text) if encoding == "tcvn3" else test_legacy.to_vni(text)
-        )
+        encode = {
+            "tcvn3": test_legacy.to_tcvn3,
+            "vni": test_legacy.to_vni,
+            "cp1258": test_legacy.to_windows_1258,
+        }[encoding]
+        path.write_bytes(encode(text))
         return path
 
     return write
@@ -267,6 +270,7 @@ def _damaged(path: Path) -> Path:
         ("note.txt", _not_a_directive, "is this a directive"),
         ("cv.txt", _legacy("tcvn3"), "TCVN3"),
         ("cv.txt", _legacy("vni"), "VNI"),
+        ("cv.txt", _legacy("cp1258"), "Windows-1258"),
         ("scan.pdf", _scanned, "no text layer"),
         ("cv.txt", _out_of_order, "'1.4.' comes where number 3 was expected"),
         ("cv.docx", _damaged, "not a Word document"),
@@ -276,6 +280,7 @@ def _damaged(path: Path) -> Path:
         "not-a-directive",
         "tcvn3",
         "vni",
+        "windows-1258",
         "scanned-pdf",
         "outline-out-of-order",
         "damaged-docx",
