@@ -121,10 +121,13 @@ class Outline:
         return out
 
     def index_of(self, node: Node) -> str | None:
+        """The index a node serves: its own or its nearest ancestor's, else
+        the directive's one index when it declares it serves exactly one."""
         for candidate in [node, *self.ancestors(node)]:
             if candidate.index is not None:
                 return candidate.index
-        return None
+        serves = self.directive.serves
+        return serves[0] if len(serves) == 1 else None
 
     @staticmethod
     def title(node: Node) -> str:
