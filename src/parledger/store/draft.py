@@ -21,6 +21,7 @@ from parledger.model.errors import Problem, UsageError
 from parledger.store.journal import header as ledger_header
 from parledger.store.workspace import (
     DIRECTIVE_PREFIX,
+    INDICES_FILE,
     KEY,
     REGISTRY_FILE,
     Location,
@@ -113,22 +114,44 @@ def paths(folder: Path, key: str) -> tuple[Path, Path]:
     return directive, directive.with_name(f"ledger_{key}.yaml")
 
 
+SHARED_FILES = (REGISTRY_FILE, INDICES_FILE)
+"""What a directive is checked against besides itself: the files of the
+folder every directive of it shares (the catalog of indices when it has its
+own)."""
+
+
 def problems(folder: Path, key: str, text: str, directive_id: str) -> list[Problem]:
     """What ``parledger validate`` would say of the draft in ``folder``,
     found in a copy: the draft beside the folder's registry, an empty ledger."""
+    return staged(folder, key, text, directive_id)[1]
+
+
+def staged(
+    folder: Path, key: str, text: str, directive_id: str, *, shown_as: Path | None = None
+) -> tuple[int, list[Problem]]:
+    """How many tasks a directive's ``text`` has, and what ``parledger
+    validate`` would say of it as ``directive_KEY.yaml`` in ``folder``:
+    found in a scratch copy of the folder's shared files, where nothing of
+    the workspace can be touched.  Its problems name ``shown_as`` (default:
+    the file it would be in ``folder``)."""
     # Lazy: the load pipeline and pydantic, for this check alone.
+    from parledger.rules.outline import Outline
     from parledger.store import pipeline
 
     directive, ledger = paths(folder, key)
-    with tempfile.TemporaryDirectory(prefix="parledger-import-") as scratch:
+    named = str(shown_as or directive)
+    with tempfile.TemporaryDirectory(prefix="parledger-draft-") as scratch:
         root = Path(scratch)
-        shutil.copyfile(folder / REGISTRY_FILE, root / REGISTRY_FILE)
+        for name in SHARED_FILES:
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, root / name)
         (root / directive.name).write_text(text, encoding="utf-8")
         (root / ledger.name).write_text(ledger_header(directive_id), encoding="utf-8")
-        _, found = pipeline.run(Location(root, Source.OPTION, key))
-        return [
+        loaded, found = pipeline.run(Location(root, Source.OPTION, key))
+        tasks = len(Outline(loaded.directive, loaded.registry).items()) if loaded else 0
+        return tasks, [
             Problem(
-                str(directive) if p.path.endswith(directive.name) else p.path,
+                named if p.path.endswith(directive.name) else str(folder / Path(p.path).name),
                 p.line,
                 p.col,
                 p.code,
