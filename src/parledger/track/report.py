@@ -171,8 +171,12 @@ def _results(workspace: Workspace, scope: Scope) -> Record:
     wanted = scope.index
     checked = [t for t in rank_targets(directive, recorded) if wanted in (None, t["index"])]
     found: Record = {}
-    if recorded:
-        found["results"] = progression(directive, recorded, index=wanted)
+    # The indices this directive serves: a workspace's results are of every
+    # index it records, and another directive may serve others.
+    served = set(Outline(directive, workspace.registry).served())
+    steps = [r for r in progression(directive, recorded, index=wanted) if r["index"] in served]
+    if steps:
+        found["results"] = steps
     if checked:
         found["rank_targets"] = checked
     return found
