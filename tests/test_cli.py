@@ -17,10 +17,10 @@ from parledger.cli import app
 from tests.conftest import Invoke, below_workspace_line
 
 COMMANDS = [
-    "status", "report", "export", "validate", "tasks", "show", "agencies", "refs",
+    "status", "report", "export", "validate", "tasks", "show", "agencies", "refs", "indices",
     "init", "assign", "unassign", "record", "correct", "history", "alias",
-    "repair", "upgrade-ledger", "add-directive", "git-setup", "resolve", "diff", "merge-driver",
-    "diff-text",
+    "repair", "upgrade-ledger", "add-directive", "import", "git-setup", "resolve", "diff",
+    "merge-driver", "diff-text", "results", "record-result",
 ]  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from parledger.model.models import Cadence, Dimension, Directive, Mode, Node, NodeKind
+from parledger.model.models import Cadence, Directive, Mode, Node, NodeKind
 from parledger.model.records import plain
 from parledger.store import schema
 
@@ -433,7 +433,12 @@ def test_leads() -> None:
 
 def test_papi_dimensions() -> None:
     by_id = nodes()
-    expected = list(Dimension)
+    # III.2.1–III.2.8: one item per PAPI dimension, in CECODES' order, as the
+    # bundled catalog (data/indices.yaml) lists them.
+    catalog = schema.index_file(YAML(typ="safe").load(ROOT / "data" / "indices.yaml"))
+    papi = next(spec for spec in catalog.indices if spec.id == "PAPI")
+    expected = [dim.id for dim in papi.dimensions]
+    assert len(expected) == 8
     for i, dimension in enumerate(expected, 1):
         node = by_id[f"III.2.{i}"]
         assert node.dimensions == [dimension], node.id
@@ -596,7 +601,7 @@ def test_address_lists() -> None:
 
 @pytest.mark.parametrize("index", ["PAR INDEX", "SIPAS", "PAPI"])
 def test_baseline(index: str) -> None:
-    ranks = {r.index.value: r for r in load().metadata.baseline}
+    ranks = {r.index: r for r in load().metadata.baseline}
     expected = {"PAPI": (12, -1), "PAR INDEX": (26, -14), "SIPAS": (7, -1)}
     rank = ranks[index]
     assert (rank.rank, rank.change) == expected[index]

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from parledger.model.periods import parse_period, quarter_of
-from parledger.store.workspace import bundled_root
+from parledger.store.calendar import calendar
+from parledger.store.workspace import Location, Source, bundled_root
 from tests.conftest import ROOT, Invoke, below_workspace_line
 
 SCENARIO = ROOT / "tests" / "data" / "scenario"
@@ -244,25 +245,28 @@ def test_fail_on_invalid(cli: Invoke, scenario: Path) -> None:
 
 
 def test_period_windows() -> None:
-    q1 = parse_period("2024-Q1")
+    # The bundled calendar (data/periods.yaml): the Ministry's cut-offs.
+    ministry = calendar(Location(bundled_root(), Source.BUNDLED))
+    q1 = parse_period("2024-Q1", ministry)
     assert (q1.start, q1.end, q1.due) == (
         dt.date(2023, 12, 15),
         dt.date(2024, 3, 14),
         dt.date(2024, 3, 20),
     )
-    h1 = parse_period("2024-h1")
+    h1 = parse_period("2024-h1", ministry)
     assert (h1.start, h1.end) == (dt.date(2023, 12, 15), dt.date(2024, 6, 14))
-    q3 = parse_period("2024-Q3")
+    q3 = parse_period("2024-Q3", ministry)
     assert (q3.start, q3.end) == (dt.date(2024, 6, 15), dt.date(2024, 9, 14))
-    year = parse_period("2024")
+    year = parse_period("2024", ministry)
     assert (year.start, year.end, year.due) == (
         dt.date(2023, 12, 15),
         dt.date(2024, 12, 14),
         dt.date(2024, 12, 20),
     )
-    assert quarter_of(dt.date(2024, 12, 15)).label == "2025-Q1"
-    assert quarter_of(dt.date(2024, 3, 14)).label == "2024-Q1"
-    assert quarter_of(dt.date(2024, 3, 15)).label == "2024-Q2"
+    assert quarter_of(dt.date(2024, 12, 15), ministry).label == "2025-Q1"
+    assert quarter_of(dt.date(2024, 3, 14), ministry).label == "2024-Q1"
+    assert quarter_of(dt.date(2024, 3, 15), ministry).label == "2024-Q2"
+    assert parse_period("2024-6m", ministry).label == "2024-H1"
 
 
 def test_bad_period_is_a_usage_error(cli: Invoke, scenario: Path) -> None:

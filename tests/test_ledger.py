@@ -57,6 +57,7 @@ def test_init_makes_a_workspace_that_validates(cli: Invoke, ws: Path) -> None:
     assert names == {
         "directive_2024.yaml",
         "agencies.yaml",
+        "results.yaml",
         "ledger_2024.yaml",
         ".gitattributes",
         "README.md",

@@ -93,7 +93,8 @@ def test_equal_values_hash_alike_and_classes_differ() -> None:
 def test_repr_names_the_class_and_fields() -> None:
     shown = repr(Target(id="t1", what="x", value=1, unit="%", quote="q"))
     assert shown == (
-        "Target(id='t1', what='x', value=1, unit='%', comparator='=', by_year=None, quote='q')"
+        "Target(id='t1', what='x', value=1, unit='%', comparator='=', by_year=None, index=None, "
+        "compared_to=None, quote='q')"
     )
 
 

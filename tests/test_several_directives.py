@@ -264,3 +264,106 @@ def test_a_sheet_exported_across_directives_records_into_the_one_it_names(
     assert "I.1.3" in (several / f"ledger_{SECOND}.yaml").read_text("utf-8")
     untouched = {p.name: p.read_bytes() for p in several.glob("ledger_2024.yaml")}
     assert untouched == {k: v for k, v in ledgers.items() if k == "ledger_2024.yaml"}
+
+
+# -- a second directive of another shape (tests/data/several) -------------------
+
+SEVERAL = Path(__file__).resolve().parent / "data" / "several"
+
+
+@pytest.fixture
+def shapes(cli: Invoke, workspace_dir: Path) -> Path:
+    """The bundled 2024 directive beside the fictional 2025 plan: four parts
+    (one of purpose), four levels, lettered points, the DTI index, ids that
+    collide with 2024's."""
+    (workspace_dir / "indices.yaml").write_bytes((SEVERAL / "indices.yaml").read_bytes())
+    done = cli("-d", str(workspace_dir), "add-directive", str(SEVERAL / "directive_2025.yaml"))
+    assert done.exit_code == 0, done.output
+    assert "directive_2025.yaml (13 items)" in done.output
+    return workspace_dir
+
+
+def test_both_shapes_validate_and_list_their_own_tasks(cli: Invoke, shapes: Path) -> None:
+    checked = cli("-d", str(shapes), "validate")
+    assert checked.exit_code == 0, checked.output
+    assert "directive 2024: 47 items" in checked.output
+    assert "directive 2025: 13 items" in checked.output
+    rows = _rows(cli("-d", str(shapes), "tasks", "-f", "csv").stdout)
+    mine = {(row["directive"], row["id"]): row for row in rows}
+    assert mine["2025", "II.1.1.đ"]["kind"] == "subitem"
+    assert mine["2025", "III.1.2.1"]["parent"] == "III.1.2"
+    assert mine["2025", "IV.1"]["index"] == "DTI"
+    assert ("2024", "IV.1") not in mine
+    dti = _rows(cli("-d", str(shapes), "tasks", "--index", "dti", "-f", "csv").stdout)
+    assert {row["directive"] for row in dti} == {"2025"}
+
+
+def test_ids_both_hold_are_refused_and_those_one_holds_are_found(cli: Invoke, shapes: Path) -> None:
+    both = cli("-d", str(shapes), "show", "II.1.1")
+    assert both.exit_code == 2
+    assert "2024:II.1.1" in both.stderr and "2025:II.1.1" in both.stderr
+    assert "2024:II.1.1" in cli("-d", str(shapes), "record", "II.1.1", "-a", "SNV",
+                                "--status", "done").stderr  # fmt: skip
+    only = cli("-d", str(shapes), "show", "II.1.1.đ")
+    assert only.exit_code == 0, only.output
+    assert "subitem, PAPI" in only.stdout
+
+
+def test_a_sub_item_is_assigned_recorded_and_traced_in_its_directive_alone(
+    cli: Invoke, shapes: Path
+) -> None:
+    before = _rows(cli("-d", str(shapes), "--directive", "2024", "status", "-f", "csv").stdout)
+    assigned = cli(
+        "-d", str(shapes), "assign", "2025:II.1.1.a", "-a", "UBND huyện Văn Lâm",
+        "--due", "30/6/2025", "--date", "2025-04-01",
+    )  # fmt: skip
+    assert assigned.exit_code == 0, assigned.output
+    recorded = cli(
+        "-d", str(shapes), "record", "II.1.1.đ", "-a", "Văn Lâm", "--status", "done",
+        "-e", "Báo cáo số 15/BC-UBND ngày 20/6/2025", "--date", "2025-06-21",
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    assert "(ledger_2025.yaml)" in recorded.stdout
+    trail = json.loads(cli("-d", str(shapes), "history", "II.1.1.đ", "-f", "json").stdout)
+    assert [(row["task"], row["kind"]) for row in trail] == [("II.1.1.đ", "progress")]
+    rows = _rows(cli("-d", str(shapes), "status", "-a", "Văn Lâm", "--as-of", "2025-06-30",
+                     "-f", "csv").stdout)  # fmt: skip
+    mine = {(row["directive"], row["task"]): row for row in rows}
+    assert mine["2025", "II.1.1.đ"]["category"] == "done_on_time"
+    assert mine["2025", "II.1.1.a"]["due"] == "2025-06-30"
+    # Nothing of 2025 counts for 2024.
+    after = _rows(cli("-d", str(shapes), "--directive", "2024", "status", "-f", "csv").stdout)
+    assert after == before
+    assert not (shapes / "ledger_2024.yaml").exists()
+
+
+def test_each_report_rolls_up_what_its_directive_serves(cli: Invoke, shapes: Path) -> None:
+    built = json.loads(cli("-d", str(shapes), "report", "--period", "2025", "-f", "json").stdout)
+    keys = {key: [r["key"] for r in report["rollups"] if r["section"] == "index"]
+            for key, report in built.items()}  # fmt: skip
+    assert keys == {"2024": ["PAR INDEX", "SIPAS", "PAPI"], "2025": ["PAPI", "PAR INDEX", "DTI"]}
+    steps = {r["index"] for r in built["2025"]["results"]}
+    assert steps == {"PAPI", "PAR INDEX"}  # the 2024 results of what 2025 serves
+    (target,) = built["2025"]["rank_targets"]
+    assert (target["task"], target["index"]) == ("II.2", "PAPI")
+    assert (target["verdict"], target["missing"]) == ("not_published", [2025])
+    exported = json.loads(cli("-d", str(shapes), "export", "--view", "all", "-f", "json").stdout)
+    assert {row["directive"] for row in exported["tasks"]} == {"2024", "2025"}
+
+
+@pytest.mark.parametrize(("rank", "verdict"), [(17, "met"), (19, "missed")])
+def test_the_rank_target_is_judged_by_the_result_of_its_year(
+    cli: Invoke, shapes: Path, rank: int, verdict: str
+) -> None:
+    done = cli(
+        "-d", str(shapes), "record-result", "--index", "PAPI", "--year", "2025",
+        "--rank", str(rank), "--of", "34", "--source", "Công văn số 9/UBND-NC ngày 5/5/2026",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    built = json.loads(
+        cli(
+            "-d", str(shapes), "--directive", "2025", "report", "--period", "2025", "-f", "json"
+        ).stdout
+    )
+    (target,) = built["rank_targets"]
+    assert target["verdict"] == verdict

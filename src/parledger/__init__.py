@@ -1,3 +1,3 @@
-"""parledger: a compliance ledger for the 2024 Hưng Yên directive."""
+"""parledger: a compliance ledger for provincial directives on administrative indices."""
 
 __version__ = "0.1.0"

@@ -111,7 +111,8 @@ app = typer.Typer(
     cls=_Boundary,
     name="parledger",
     help=(
-        "A compliance ledger for the 2024 Hưng Yên directive on PAR INDEX, SIPAS and PAPI: "
+        "A compliance ledger for a province's directives on the indices of public "
+        "administration (see 'parledger indices'): "
         "which agency owes which task, what it has reported, what proves it, and what is "
         "late.\n\n" + EXIT_CODES_HELP
     ),
@@ -160,11 +161,13 @@ def _root(
 from parledger.cli import git as _git  # noqa: E402
 from parledger.cli import ledger as _ledger  # noqa: E402
 from parledger.cli import query as _query  # noqa: E402
+from parledger.cli import results as _results  # noqa: E402
 from parledger.cli import status as _status  # noqa: E402
 
 _status.register(app)
 _query.register(app)
 _ledger.register(app)
+_results.register(app)
 _git.register(app)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -49,6 +49,104 @@ def register(app: typer.Typer) -> None:
         app.command(command.__name__)(command)
     app.command("upgrade-ledger")(upgrade_ledger)
     app.command("add-directive")(add_directive)
+    app.command("import")(import_document)
+
+
+def import_document(
+    ctx: typer.Context,
+    file: Path = typer.Argument(
+        ..., metavar="FILE", help="The directive's document: .docx, .txt (UTF-8) or .pdf."
+    ),
+    key: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="KEY",
+        help="The draft's key (directive_KEY.yaml); default from its number, symbol and year.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Read the document and say what was found; write nothing."
+    ),
+) -> None:
+    """Make a draft directive from its document: a Word file, a plain text file, or a
+    PDF with a text layer (pip install "parledger[pdf]"). Writes directive_KEY.yaml and
+    an empty ledger_KEY.yaml into the workspace, beside its other directives, and says
+    what it found and what a person must check; never overwrites.
+
+    The wording is copied verbatim; the outline's ids follow the document's numbering;
+    what was interpreted rather than read is noted in the data's assumed: notes.
+
+    \b
+    Examples:
+      parledger import chi-thi-2025.docx --data-dir ws
+      parledger import ke-hoach.pdf --as kh-2025 --dry-run
+    """
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.track.importer import import_document as run_import
+
+    done = run_import(file, _import_folder(ctx), key=key, write=not dry_run)
+    for line in import_summary(done):
+        emit(line + "\n")
+
+
+def _import_folder(ctx: typer.Context) -> Path:
+    """The workspace to import into: --data-dir, $PARLEDGER_DATA or ./data, as
+    for every command, but one with no directive yet is welcome (its registry
+    is what the import needs)."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    import os
+
+    from parledger.cli.common import State  # Lazy: as above.
+    from parledger.store.workspace import ENV_VAR, REGISTRY_FILE  # Lazy: as above.
+
+    state = ctx.find_object(State)
+    if state is not None and state.data_dir is not None:
+        folder = state.data_dir
+    elif os.environ.get(ENV_VAR):
+        folder = Path(os.environ[ENV_VAR])
+    elif (Path.cwd() / "data" / REGISTRY_FILE).is_file():
+        folder = Path.cwd() / "data"
+    else:
+        raise UsageError(
+            "import writes into a workspace: pass --data-dir DIR or set $PARLEDGER_DATA "
+            "(make one with 'parledger init DIR')"
+        )
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    return folder
+
+
+def import_summary(done: Any) -> list[str]:
+    """What an import found, and what a person must check, as lines."""
+    made = done.draft
+    meta = made.data["metadata"]
+    outline = made.data["outline"]
+    kinds = {kind: sum(1 for n in outline if n["kind"] == kind) for kind in ("part", "section")}
+    links = sum(len(n.get("footnotes", [])) for n in outline)
+    addressed = sum(1 for n in outline if n.get("addressees"))
+    leads = sum(1 for n in outline if n.get("leads"))
+    number = meta["number_as_printed"] or "(no number)"
+    lines = [
+        f"read a {done.source} document: "
+        f"{meta['kind']} {number}, {meta['place_date_as_printed'] or '(no date)'}",
+        f"  issuer: {meta['issuer'] or '?'} ({meta['issuer_name'] or 'not read'})",
+        f"  outline: {kinds['part']} parts, {kinds['section']} sections, {made.items} items",
+        f"  footnotes: {len(made.data['references'])}, {links} linked to the text",
+        f"  documents cited: {len(made.data['documents'])}",
+        f"  addressees read for {addressed} nodes; leads ('chủ trì') for {leads}",
+        f"  deadlines read: {len(made.deadlines)}; appendix tasks: {len(made.tasks)}",
+    ]
+    if done.written:
+        lines += [f"created {done.directive}", f"created {done.ledger}"]
+    else:
+        lines.append(f"would create {done.directive} and {done.ledger.name} (--dry-run)")
+    checks = list(made.checks) + [f"{p.code}: {p.message}" for p in done.problems]
+    lines.append(f"to check ({len(checks)}):" if checks else "to check: nothing flagged")
+    lines += [f"  - {check}" for check in checks]
+    lines.append(
+        f"next: read the draft against the signed document (git diff shows it), then "
+        f"'parledger validate --directive {made.key}'"
+    )
+    return lines
 
 
 def init(

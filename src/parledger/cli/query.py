@@ -11,6 +11,7 @@ from parledger.model.errors import UsageError
 from parledger.present.export import TextFormat
 
 AGENCY_COLUMNS = ["id", "name", "kind", "short", "aliases", "groups", "tasks", "leads"]
+INDEX_COLUMNS = ["index", "dimension", "name", "name_en", "publisher", "served", "tasks"]
 DOCUMENT_COLUMNS = ["id", "type", "date", "issuer", "title", "footnotes", "tasks"]
 
 FORMAT_HELP = "Output: table for people; json, jsonl, csv or md for scripts (stable bytes)."
@@ -28,11 +29,14 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_task)
     app.command("agencies")(agencies)
     app.command("refs")(refs)
+    app.command("indices")(indices)
 
 
 def tasks(
     ctx: typer.Context,
-    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
+    index: str | None = typer.Option(
+        None, "--index", "-i", help="Only this index's nodes (see 'parledger indices')."
+    ),
     agency: str | None = typer.Option(
         None, "--agency", "-a", help="Only the items this agency owes (id, name, short form)."
     ),
@@ -44,9 +48,10 @@ def tasks(
     ),
     fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """List the directive's outline: its parts, sections and numbered items. In a
-    workspace of several directives, each directive's under its heading (--directive
-    for one); the machine formats add a first column, directive.
+    """List the directive's outline: its parts, sections, numbered items and
+    lettered sub-items. In a workspace of several directives, each directive's under
+    its heading (--directive for one); the machine formats add a first column,
+    directive.
 
     Examples: parledger tasks --index papi; parledger tasks --agency SNV;
     parledger tasks --search "dich vu cong" --format json
@@ -59,7 +64,7 @@ def tasks(
         agency_id = query.resolver(workspace).resolve_agency(agency) if agency is not None else None
         found = query.tasks(
             workspace,
-            index=query.parse_index(index) if index is not None else None,
+            index=query.parse_index(workspace, index) if index is not None else None,
             agency=agency_id,
             search=search,
         )
@@ -127,6 +132,23 @@ def agencies(
         _check_kind(kind)
     records = query.agencies(workspace, kind=kind.strip().lower() if kind else None, others=others)
     emit_records(ctx, fmt, records, AGENCY_COLUMNS, lambda: render.agencies_table(records))
+
+
+def indices(
+    ctx: typer.Context,
+    fmt: TextFormat = typer.Option(TextFormat.TABLE, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List the indices the workspace knows and their dimensions: the ids --index
+    and --dimension take, their names, whether the directive serves each, and how
+    many tasks each counts. The bundled indices.yaml declares them; a workspace's
+    own indices.yaml adds others (or replaces one of the same id)."""
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.present import render
+    from parledger.track import query
+
+    # Which the directive serves, and its tasks of each: per directive.
+    parts = [(one, query.indices(one)) for one in load_each(ctx)]
+    emit_across(ctx, fmt, parts, INDEX_COLUMNS, render.indices_table)
 
 
 def _check_kind(kind: str) -> None:

@@ -52,8 +52,13 @@ FAIL_ON_HELP = (
 )
 LANG_HELP = "Language of headers and status words: vi or en (default $PARLEDGER_LANG, else en)."
 PERIOD_HELP = (
-    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year); "
-    "deadlines are judged at its data cut-off."
+    "Reporting period: 2024-Q1 … 2024-Q4, 2024-H1 (six months) or 2024 (year), as the "
+    "workspace's periods.yaml (else the Ministry's, bundled) cuts them; deadlines are "
+    "judged at its data cut-off."
+)
+INDEX_HELP = "Only this index: one the directive serves (see 'parledger indices')."
+DIMENSION_HELP = (
+    "Only tasks tagged with this dimension of an index: its id or name (see 'parledger indices')."
 )
 AS_OF_HELP = "Replay the ledger up to this day (2024-09-30 or 30/9/2024)."
 
@@ -64,6 +69,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _scope(
+    workspace: Workspace,
     *,
     as_of: str | None = None,
     period: str | None = None,
@@ -71,34 +77,38 @@ def _scope(
     dimension: str | None = None,
     category: str | None = None,
 ) -> Scope:
+    """The options as a Scope; --index and --dimension among the indices the
+    workspace knows (its catalog), hence after loading it."""
     # Lazy: what this command alone uses; --help and other commands stay light.
     from parledger.model.dates import parse_date
-    from parledger.model.models import Dimension
     from parledger.model.periods import parse_period
     from parledger.present import labels
-    from parledger.track.query import parse_index
+    from parledger.store.calendar import calendar
     from parledger.track.status import Category, Scope
 
-    def choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
+    def choice(value: str) -> Category:
         # The value, or the words status prints for it, English or Vietnamese
         # ("quá hạn", "Overdue"), whatever --lang says.
-        table = labels.CATEGORY if what == "category" else labels.DIMENSION
-        key = labels.parse(table, value)
-        if key is None and what == "category":
+        key = labels.parse(labels.CATEGORY, value)
+        if key is None:
             # A status word names its category where they share a key
             # ("đang thực hiện" is in_progress); "done" is two categories.
             key = labels.parse(labels.STATUS, value)
-        for member in enum:
+        for member in Category:
             if member.value == key:
                 return member
-        raise UsageError(f"unknown {what} '{value}'; choose one of: {labels.spelled(table)}")
+        raise UsageError(
+            f"unknown category '{value}'; choose one of: {labels.spelled(labels.CATEGORY)}"
+        )
 
+    catalog = workspace.catalog
+    chosen = catalog.parse_index(index) if index is not None else None
     return Scope(
         as_of=parse_date(as_of, "--as-of") if as_of is not None else None,
-        period=parse_period(period) if period is not None else None,
-        index=parse_index(index) if index is not None else None,
-        dimension=choice(Dimension, dimension, "dimension") if dimension else None,  # type: ignore[arg-type]
-        category=choice(Category, category, "category") if category else None,  # type: ignore[arg-type]
+        period=parse_period(period, calendar(workspace.location)) if period is not None else None,
+        index=chosen,
+        dimension=catalog.parse_dimension(dimension, chosen) if dimension else None,
+        category=choice(category) if category else None,
     )
 
 
@@ -156,10 +166,8 @@ DUE_WITHIN_HELP = (
 def status(
     ctx: typer.Context,
     agency: list[str] = typer.Option([], "--agency", "-a", help=AGENCIES_HELP),
-    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
-    dimension: str | None = typer.Option(
-        None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
-    ),
+    index: str | None = typer.Option(None, "--index", "-i", help=INDEX_HELP),
+    dimension: str | None = typer.Option(None, "--dimension", help=DIMENSION_HELP),
     category: str | None = typer.Option(
         None,
         "--category",
@@ -216,7 +224,16 @@ def status(
     from parledger.track import status as standing
 
     language = _lang(lang)
-    base = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    workspaces = _workspaces(ctx, fail_on)
+    # One catalog of indices serves every directive of the folder.
+    base = _scope(
+        workspaces[0],
+        as_of=as_of,
+        period=period,
+        index=index,
+        dimension=dimension,
+        category=category,
+    )
     shown = base.cutoff().isoformat() if (as_of or period) else None
     wide = wide or console().width >= WIDE_AT
     # Lazy: what this command alone uses; --help and other commands stay light.
@@ -226,7 +243,6 @@ def status(
 
     overview_shape = not agency and category is None and due_within is None
     found: list[tuple[Workspace, Scope, list[Record]]] = []
-    workspaces = _workspaces(ctx, fail_on)
     if len(workspaces) > 1:
         # Across directives: those in force on the day judged.
         day = base.cutoff()
@@ -398,7 +414,8 @@ def report(
         "with --fail-on.",
     ),
 ) -> None:
-    """The periodic roll-up: per index and per PAPI dimension, tasks, obligations,
+    """The periodic roll-up: per index the directive serves and per dimension of
+    those indices its items are tagged with, tasks, obligations,
     done, overdue and completion %; the baseline ranks the directive quotes; and the
     continuous tasks with no report in the period. --format md gives text to paste
     into an office's report.
@@ -431,7 +448,7 @@ def report(
     if word and len(workspaces) > 1:
         keys = ", ".join(one.key for one in workspaces)
         raise UsageError(f"a Word report is of one directive: add --directive KEY (one of {keys})")
-    asked = _scope(as_of=as_of, period=period, index=index)
+    asked = _scope(workspaces[0], as_of=as_of, period=period, index=index)
     made = []
     for workspace in workspaces:
         scope = reports.default_scope(workspace, asked)
@@ -462,7 +479,7 @@ def report(
     elif fmt is ReportFormat.TABLE:
         if not quiet:
             sections = [
-                (directive_record(one), render.report_view(built, language))
+                (directive_record(one), render.report_view(built, language, one.catalog))
                 for one, _, built in made
             ]
             show(ctx, by_directive(sections, headed=spanning(ctx)))
@@ -476,7 +493,7 @@ def report(
         from parledger.present.report_markdown import markdown
 
         # Each report opens with its directive's subject as a heading.
-        text = "\n".join(markdown(built, language) for _, _, built in made)
+        text = "\n".join(markdown(built, language, one.catalog) for one, _, built in made)
     else:
         records, columns = across(
             [(one, [*built["rollups"], built["total"]]) for one, _, built in made],
@@ -547,10 +564,8 @@ def export(
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     period: str | None = typer.Option(None, "--period", "-p", help=PERIOD_HELP),
     agency: list[str] = typer.Option([], "--agency", "-a", help=AGENCIES_HELP),
-    index: str | None = typer.Option(None, "--index", "-i", help="PAR INDEX, SIPAS or PAPI."),
-    dimension: str | None = typer.Option(
-        None, "--dimension", help="PAPI dimension: participation, transparency, … e-governance."
-    ),
+    index: str | None = typer.Option(None, "--index", "-i", help=INDEX_HELP),
+    dimension: str | None = typer.Option(None, "--dimension", help=DIMENSION_HELP),
     category: str | None = typer.Option(
         None, "--category", "-c", help="Only this category, as status takes it."
     ),
@@ -580,7 +595,14 @@ def export(
     if fmt is ExportFormat.XLSX and output is None and sys.stdout.isatty():
         raise UsageError("an Excel file is binary: give --output FILE.xlsx")
     workspaces = _workspaces(ctx, fail_on)
-    asked = _scope(as_of=as_of, period=period, index=index, dimension=dimension, category=category)
+    asked = _scope(
+        workspaces[0],
+        as_of=as_of,
+        period=period,
+        index=index,
+        dimension=dimension,
+        category=category,
+    )
     scopes = []
     for workspace in workspaces:
         scope = asked
@@ -629,13 +651,14 @@ def validate(
     ctx: typer.Context,
 ) -> None:
     """Check the workspace's files: schema, then every cross-reference; every
-    directive of the workspace, with its ledger, unless --directive names one.
+    directive of the workspace, with its ledger, unless --directive names one;
+    and results.yaml and periods.yaml where the workspace has them.
 
     Prints every problem as path:line:col: code: message and exits 1 if there
     is any; prints a one-line summary and exits 0 when the workspace is clean.
     """
     # Lazy: what this command alone uses; --help and other commands stay light.
-    from parledger.store import pipeline
+    from parledger.store import calendar, pipeline, results
 
     location = locate(ctx)
     each = location.each() if location.key is None and location.several else [location]
@@ -647,13 +670,22 @@ def validate(
         problems += [problem for problem in found if problem not in problems]
         if loaded is not None:
             clean.append((one, loaded))
+    # The files beside the directives that no ledger fact depends on.
+    indices = clean[0][1].catalog if clean else pipeline.catalog(location)
+    problems += calendar.problems_of(location)
+    if indices is not None:  # else its problems are said, and results wait
+        problems += results.problems_of(location, indices.ids())
     for problem in problems:
         emit(f"{problem}\n")
     if problems or len(clean) < len(each):
         sys.stderr.write(f"parledger: {len(problems)} problem(s) in {location.root}\n")
         raise typer.Exit(1)
+    # Lazy: what this command alone uses; --help and other commands stay light.
+    from parledger.rules.outline import Outline
+
     for one, loaded in clean:
-        items = sum(1 for node in loaded.directive.outline if node.kind.value == "item")
+        # The tasks: items and lettered sub-items that bind someone.
+        items = len(Outline(loaded.directive, loaded.registry).items())
         which = f" directive {loaded.key}" if len(clean) > 1 else ""
         emit(
             f"ok: {location.root} ({location.source.value}){which}: {items} items, "

@@ -10,25 +10,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Index(StrEnum):
-    PAR_INDEX = "PAR INDEX"
-    SIPAS = "SIPAS"
-    PAPI = "PAPI"
-
-
-class Dimension(StrEnum):
-    """The eight PAPI dimensions, in CECODES' order."""
-
-    PARTICIPATION = "participation"
-    TRANSPARENCY = "transparency"
-    ACCOUNTABILITY = "accountability"
-    CORRUPTION = "corruption"
-    PROCEDURES = "procedures"
-    SERVICES = "services"
-    ENVIRONMENT = "environment"
-    E_GOVERNANCE = "e-governance"
-
-
 class Cadence(StrEnum):
     CONTINUOUS = "continuous"  # thường xuyên
     ANNUAL = "annual"  # hằng năm
@@ -48,9 +29,18 @@ class AgencyKind(StrEnum):
 
 
 class NodeKind(StrEnum):
-    PART = "part"
-    SECTION = "section"
-    ITEM = "item"
+    PART = "part"  # I., II. … : a Roman numeral
+    SECTION = "section"  # a numbered heading over items (1., 1.1. …)
+    ITEM = "item"  # a numbered paragraph that says what to do
+    SUBITEM = "subitem"  # a lettered paragraph of an item or section: a), b), đ)
+
+
+class Effect(StrEnum):
+    """Whether a node's wording binds anyone (``Node.effect``)."""
+
+    TASK = "task"  # it asks someone to do something: a task of the ledger
+    PURPOSE = "purpose"  # it states an aim or a requirement (MỤC ĐÍCH, YÊU CẦU): no task
+    HEADING = "heading"  # it only groups what is under it
 
 
 class Mode(StrEnum):

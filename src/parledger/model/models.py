@@ -1,4 +1,5 @@
-"""The workspace's data: the directive, the agency registry, ledger entries.
+"""The workspace's data: the directive, the agency registry, ledger entries,
+and the indices a directive may serve (indices.yaml).
 
 The classes are plain frozen dataclasses, and pydantic v2 validates files
 into them (see :mod:`parledger.store.schema`): every class forbids unknown fields
@@ -32,9 +33,8 @@ from typing import Any, Literal, TypeVar, cast, dataclass_transform
 from parledger.model.enums import (
     AgencyKind,
     Cadence,
-    Dimension,
+    Effect,
     EntryKind,
-    Index,
     Mode,
     NodeKind,
     Role,
@@ -43,14 +43,23 @@ from parledger.model.enums import (
 from parledger.model.text import unsafe_character
 
 __all__ = [
-    "AgencyKind", "Cadence", "Dimension", "EntryKind", "Index", "Mode", "NodeKind",
-    "Role", "Status",
+    "AgencyKind", "Cadence", "Effect", "EntryKind", "Mode", "NodeKind", "Role", "Status",
 ]  # fmt: skip
 
 AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Stable ASCII id of an agency or group, e.g. ``so-noi-vu``."""
-NODE_ID = re.compile(r"^(I|II|III)(\.[0-9]+){0,2}$")
-"""Outline id as the ledger names it: ``I``, ``I.1``, ``I.1.2`` …"""
+_ROMAN = r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+NODE_ID = re.compile(rf"^(?:{_ROMAN}|[0-9]+)(?:\.[0-9]+)*(?:\.[a-zđ])?$")
+"""Outline id as the ledger names it: a part's Roman numeral or a first
+number (``I``, ``XII``, ``1``), then numbers of any depth (``I.1.2.3``), then
+at most one letter for a lettered sub-item (``II.1.1.a``, ``II.1.1.đ``).  The
+letter is kept as the document prints it, "đ" included: Vietnamese lists run
+a), b), c), d), đ), e), so an ASCII "d" for "đ" would name two sub-items."""
+SUBITEM_LETTER = re.compile(r"^[a-zđ]$")
+INDEX_ID = re.compile(r"^\S(?:.*\S)?$")
+"""An index as directives write it: "PAR INDEX", "SIPAS", "PAPI" …"""
+DIMENSION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+"""Stable ASCII id of an index's dimension or field, e.g. ``e-governance``."""
 TARGET_ID = re.compile(r"^t[0-9]+$")
 ENTRY_ID = re.compile(r"^e-[0-9a-f]{12}$")
 DIRECTIVE_ID = re.compile(r"^[a-z0-9_]+$")
@@ -431,19 +440,65 @@ class FootnoteLink:
 
 @model
 class Target:
-    """A quantitative target stated in an item's wording."""
+    """A quantitative target stated in an item's wording.
+
+    A rank target names its ``index`` and the year whose result it is about
+    (``by_year``), and is evaluated against the results recorded for that
+    year (results.yaml).  With ``compared_to`` (a year), ``value`` is the
+    places to gain over that year's rank ("tăng ít nhất 01 bậc so với năm
+    2024": value 1, comparator ">=", compared_to 2024); without it, ``value``
+    is the rank itself ("trong nhóm 20 tỉnh dẫn đầu": value 20, comparator
+    "<=").  Other targets are kept as stated, not evaluated.
+    """
 
     __pydantic_config__ = FORBID_EXTRA
     id: str
     what: str
     value: float
     unit: str
-    comparator: Literal["=", ">="] = "="
+    comparator: Literal["=", ">=", "<="] = "="
     by_year: int | None = None
+    index: str | None = None  # a rank target: the index whose rank it sets
+    compared_to: int | None = None  # a rank target: the year whose rank it improves on
     quote: str
 
     def __post_init__(self) -> None:
         _pattern(self.id, TARGET_ID, "target id")
+        _finite(self.value)
+        if self.index is None:
+            if self.compared_to is not None:
+                raise ValueError("compared_to is for a rank target: name its index too")
+            return
+        if self.by_year is None:
+            raise ValueError("a rank target needs by_year: the year whose result it is about")
+        if not float(self.value).is_integer() or self.value < 0:
+            raise ValueError(f"a rank target's value is a whole number of places, not {self.value}")
+        if self.compared_to is not None:
+            if self.compared_to >= self.by_year:
+                raise ValueError(
+                    f"compared_to {self.compared_to} must be a year before by_year {self.by_year}"
+                )
+            if self.comparator == "<=":
+                raise ValueError("places gained are '>=' (at least) or '=' (exactly)")
+        elif self.comparator == ">=":
+            raise ValueError("a rank to reach is '<=' (that rank or better) or '=' (exactly)")
+        elif self.value < 1:
+            raise ValueError("a rank to reach is at least 1")
+
+
+def parent_id(node_id: str) -> str | None:
+    """The id of the node an outline id sits under, by its shape: I.1.2 → I.1."""
+    return node_id.rsplit(".", 1)[0] if "." in node_id else None
+
+
+def is_subitem_id(node_id: str) -> bool:
+    """Whether the id ends in a letter, as a lettered sub-item's does."""
+    return SUBITEM_LETTER.fullmatch(node_id.rsplit(".", 1)[-1]) is not None
+
+
+def is_part_id(node_id: str) -> bool:
+    """Whether the id is a part's: a Roman numeral alone."""
+    return "." not in node_id and not node_id.isdigit()
 
 
 @model
@@ -455,8 +510,12 @@ class Node:
     label: str
     heading: str | None = None
     paragraphs: list[str] = field(default_factory=list)
-    index: Index | None = None
-    dimensions: list[Dimension] = field(default_factory=list)
+    # Whether the node binds anyone; None: as the nearest ancestor that says,
+    # else by kind (items and sub-items are tasks, parts and sections headings).
+    effect: Effect | None = None
+    # An index of the catalog (indices.yaml), and dimensions of that index.
+    index: str | None = None
+    dimensions: list[str] = field(default_factory=list)
     addressees: list[Addressee] = field(default_factory=list)
     paragraph_addressees: list[ParagraphAddressee] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
@@ -473,6 +532,9 @@ class Node:
         _pattern(self.parent, NODE_ID, "outline id")
         for led in self.leads:
             _pattern(led, NODE_ID, "outline id")
+        _pattern(self.index, INDEX_ID, "index")
+        for dimension in self.dimensions:
+            _pattern(dimension, DIMENSION_ID, "dimension id")
 
     @property
     def text(self) -> str:
@@ -519,7 +581,7 @@ class BaselineRank:
     """A rank the directive quotes for the province."""
 
     __pydantic_config__ = FORBID_EXTRA
-    index: Index
+    index: str  # an index of the catalog
     year: int
     rank: int
     of: int
@@ -586,6 +648,9 @@ class Directive:
     metadata: Metadata
     documents: list[Document]
     references: list[Reference]
+    # The indices the directive serves, in the order its report rolls them
+    # up; empty: those its outline names, in outline order.
+    serves: list[str] = field(default_factory=list)
     outline: list[Node]
     # The last day the office tracks it (the next year's directive took
     # over, say): not the document's words but the office's decision, so
@@ -610,6 +675,52 @@ class Directive:
 
     def __post_init__(self) -> None:
         _pattern(self.id, DIRECTIVE_ID, "directive id")
+        for index in self.serves:
+            _pattern(index, INDEX_ID, "index")
+
+
+# --------------------------------------------------------------------------
+# The indices a directive may serve (indices.yaml)
+
+
+@model
+class IndexDimension:
+    """A dimension (PAPI) or field (PAR INDEX) an index is scored on."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    id: str
+    name: str | None = None  # Vietnamese, as the publisher writes it
+    name_en: str | None = None
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, DIMENSION_ID, "dimension id")
+
+
+@model
+class IndexSpec:
+    """One index: how directives write it, who publishes it, what it scores."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    id: str  # as directives write it: "PAR INDEX"
+    name: str | None = None  # Vietnamese
+    name_en: str | None = None
+    publisher: str | None = None
+    dimensions: list[IndexDimension] = field(default_factory=list)
+    note: str | None = None
+    assumed: Assumptions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _pattern(self.id, INDEX_ID, "index id")
+
+
+@model
+class IndexFile:
+    """An indices.yaml: the bundled catalog, or a workspace's own."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    indices: list[IndexSpec]
 
 
 # --------------------------------------------------------------------------

@@ -8,9 +8,15 @@ stay the stable English codes scripts rely on.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from parledger.model.errors import UsageError
+from parledger.model.records import Record
+
+if TYPE_CHECKING:
+    from parledger.model.catalog import IndexCatalog
 
 ENV_VAR = "PARLEDGER_LANG"
 
@@ -192,17 +198,29 @@ def header(key: str, lang: Lang) -> str:
     return word(HEADER, key, lang)
 
 
-# The eight PAPI dimensions, as CECODES names them.
-DIMENSION = {
-    "participation": ("Participation at local levels", "Tham gia của người dân ở cấp cơ sở"),
-    "transparency": ("Transparency", "Công khai, minh bạch"),
-    "accountability": ("Vertical accountability", "Trách nhiệm giải trình với người dân"),
-    "corruption": ("Control of corruption", "Kiểm soát tham nhũng khu vực công"),
-    "procedures": ("Public administrative procedures", "Thủ tục hành chính công"),
-    "services": ("Public service delivery", "Cung ứng dịch vụ công"),
-    "environment": ("Environmental governance", "Quản trị môi trường"),
-    "e-governance": ("E-governance", "Quản trị điện tử"),
-}
+def dimension_groups(
+    rollups: Sequence[Record], catalog: IndexCatalog | None, vi: bool
+) -> list[tuple[str | None, list[tuple[Record, str]]]]:
+    """A report's dimension roll-ups by the index each dimension belongs to
+    (in the report's order), each row with its dimension's name in the
+    language, from the catalog (indices.yaml); the index is None for rows
+    the catalog does not place, named by their ids."""
+    groups: dict[str | None, list[tuple[Record, str]]] = {}
+    for row in rollups:
+        if row["section"] != "dimension":
+            continue
+        index = catalog.dimension_index.get(row["key"]) if catalog is not None else None
+        name = catalog.dimension_name(row["key"], vi) if catalog is not None else row["key"]
+        groups.setdefault(index, []).append((row, name))
+    return list(groups.items())
+
+
+def dimension_title(index: str | None, vi: bool) -> str:
+    """The heading of one index's dimension roll-up: "By PAPI dimension"."""
+    if index is None:
+        return "Theo nội dung" if vi else "By dimension"
+    return f"Theo nội dung {index}" if vi else f"By {index} dimension"
+
 
 PERIOD_KIND = {
     "quarter": ("quarter", "quý"),
@@ -226,3 +244,19 @@ CADENCE = {
     "annual": ("annual", "hằng năm"),
     "periodic": ("periodic", "định kỳ"),
 }
+
+
+# A rank target against the results recorded (parledger.rules.ranks).
+VERDICT = {
+    "met": ("met", "đạt"),
+    "missed": ("missed", "không đạt"),
+    "not_published": ("not yet published", "chưa công bố kết quả"),
+}
+
+# The report's section on results by year: (English, Vietnamese).
+RESULTS_TITLE = (
+    "Results by year (the directive's baseline, then each result recorded)",
+    "Kết quả các năm (văn bản nêu, sau đó kết quả đã công bố)",
+)
+RESULTS_SHORT = ("Results by year", "Kết quả các năm")
+RANK_TARGETS_TITLE = ("Rank targets", "Chỉ tiêu xếp hạng")

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from parledger.model.dates import display
 from parledger.model.records import Record
+from parledger.present import ranks
 from parledger.present.labels import Lang
 
 
@@ -104,7 +105,7 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
     table.add_column("Task", ratio=3, min_width=20)
     table.add_column("Lead", ratio=1, min_width=10, overflow="fold")
     for record in records:
-        style = "bold" if record["kind"] != "item" else ""
+        style = "bold" if record["kind"] not in ("item", "subitem") else ""
         table.add_row(
             record["id"],
             record["index"] or "",
@@ -116,7 +117,9 @@ def tasks_table(records: Sequence[Record]) -> RenderableType:
 
 def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     parts: list[RenderableType] = []
-    header = f"{record['id']}  ({record['kind']}, {record['index'] or 'no index'})"
+    effect = record.get("effect")
+    shown = record["kind"] if effect in (None, "task", "heading") else f"{record['kind']}, {effect}"
+    header = f"{record['id']}  ({shown}, {record['index'] or 'no index'})"
     parts.append(
         # Not expanded: piped, where nothing is cut, the box is as wide as
         # the text's longest line, not as the page.
@@ -146,17 +149,23 @@ def task_detail(record: Record, agency_names: dict[str, str]) -> RenderableType:
     if record["leads"]:
         facts.add_row("Leads items", ", ".join(record["leads"]))
     if record["dimension"]:
-        facts.add_row("PAPI dimension", ", ".join(record["dimension"]))
+        of = f"{record['index']} dimension" if record["index"] else "Dimension"
+        facts.add_row(of, ", ".join(record["dimension"]))
     facts.add_row("Cadence", _cadence(record))
     if record["mode"] == "request":
         facts.add_row("Form", "request (đề nghị), not an order")
+    checked = {t["target"]: t for t in record.get("rank_targets", [])}
     for target in record["targets"]:
-        by = f" by {target['by_year']}" if target.get("by_year") else ""
-        at_least = "≥ " if target["comparator"] == ">=" else ""
-        value = f"{at_least}{_number(target['value'])}{target['unit']}"
-        facts.add_row(
-            f"Target {target['id']}", f"{target['what']}: {value}{by}\n“{target['quote']}”"
-        )
+        rank = checked.get(target["id"])
+        if rank is not None:
+            said = f"{ranks.target(rank)}\n{ranks.verdict(rank)}"
+        else:
+            by = f" by {target['by_year']}" if target.get("by_year") else ""
+            at_least = {">=": "≥ ", "<=": "≤ "}.get(target["comparator"], "")
+            said = f"{at_least}{_number(target['value'])}{target['unit']}{by}"
+        facts.add_row(f"Target {target['id']}", f"{target['what']}: {said}\n“{target['quote']}”")
+    for result in record.get("results", []):
+        facts.add_row("Results", ranks.progression(result))
     for footnote in record.get("footnotes", []):
         facts.add_row(f"Footnote {footnote['number']}", footnote["text"])
     for doc in record.get("document_details", []):
@@ -230,6 +239,26 @@ def agencies_table(records: Sequence[Record]) -> RenderableType:
     return Group(table, count_line(len(records), "agency", "agencies"))
 
 
+def indices_table(records: Sequence[Record]) -> RenderableType:
+    """The catalog: each index in bold, its dimensions under it; a name in
+    Vietnamese where the catalog has one (both are in --format csv/json)."""
+    table = new_table()
+    table.add_column("Index / dimension", no_wrap=True)
+    table.add_column("Name", overflow="fold", ratio=1)
+    table.add_column("Served", no_wrap=True)
+    table.add_column("Tasks", justify="right")
+    for record in records:
+        index = record["dimension"] is None
+        table.add_row(
+            Text(record["index"], style="bold") if index else "  " + record["dimension"],
+            Text(record["name"] or record["name_en"] or "", style="bold" if index else ""),
+            ("yes" if record["served"] else "") if index else "",
+            str(record["tasks"]),
+        )
+    count = sum(1 for record in records if record["dimension"] is None)
+    return Group(table, count_line(count, "index", "indices"))
+
+
 def groups_table(records: Sequence[Record]) -> RenderableType:
     table = new_table()
     table.add_column("ID", no_wrap=True)
@@ -251,6 +280,24 @@ def documents_table(records: Sequence[Record]) -> RenderableType:
     for record in records:
         table.add_row(record["id"], record["type"], day(record["date"]), ", ".join(record["tasks"]))
     return Group(table, count_line(len(records), "document"))
+
+
+def results_table(records: Sequence[Record]) -> RenderableType:
+    table = new_table()
+    table.add_column("Index", no_wrap=True)
+    table.add_column("Year", justify="right")
+    table.add_column("Rank", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right")
+    table.add_column("Source", overflow="fold")
+    for record in records:
+        table.add_row(
+            record["index"],
+            str(record["year"]),
+            f"{record['rank']}/{record['of']}",
+            "" if record["score"] is None else _number(record["score"]),
+            record["source_as_written"],
+        )
+    return Group(table, count_line(len(records), "result"))
 
 
 def day(iso: str | None) -> str:

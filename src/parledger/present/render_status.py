@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -13,8 +14,11 @@ from rich.text import Text
 from parledger.model.dates import display
 from parledger.model.records import Record
 from parledger.model.text import shown
-from parledger.present import labels
+from parledger.present import labels, ranks
 from parledger.present.labels import Lang
+
+if TYPE_CHECKING:
+    from parledger.model.catalog import IndexCatalog
 from parledger.present.render import (
     count_line,
     day,
@@ -362,7 +366,40 @@ def _overview_table(
     )
 
 
-def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
+def _results_table(results: list[Record], vi: bool) -> list[RenderableType]:
+    """A column a year, the directive's quoted rank first; the documents under it."""
+    years = sorted({step["year"] for r in results for step in r["steps"]})
+    quoted = {step["year"] for r in results for step in r["steps"] if step["quoted"]}
+    table = new_table(title=labels.RESULTS_SHORT[vi])
+    table.add_column("Chỉ số" if vi else "Index")
+    for year in years:
+        said = (" (văn bản nêu)" if vi else " (quoted)") if year in quoted else ""
+        table.add_column(f"{year}{said}", justify="right")
+    sources: dict[str, list[str]] = {}
+    for record in results:
+        by_year = {step["year"]: step for step in record["steps"]}
+        cells = []
+        for year in years:
+            step = by_year.get(year)
+            if step is None:
+                cells.append("")
+                continue
+            score = f" ({step['score']:g})" if step.get("score") is not None else ""
+            cells.append(f"{step['rank']}/{step['of']}{score}")
+            if not step["quoted"]:
+                source = step.get("source_as_written") or step["source"]
+                sources.setdefault(source, []).append(f"{record['index']} {year}")
+        table.add_row(record["index"], *cells)
+    cited = [
+        Text(f"{'Nguồn' if vi else 'Source'}: {source} ({', '.join(what)})", style="dim")
+        for source, what in sources.items()
+    ]
+    return [table, *cited]
+
+
+def report_view(
+    report: Record, lang: Lang = Lang.EN, catalog: IndexCatalog | None = None
+) -> RenderableType:
     """The roll-up as an office would read it."""
     vi = lang is Lang.VI
     period = report["period"]
@@ -393,24 +430,29 @@ def report_view(report: Record, lang: Lang = Lang.EN) -> RenderableType:
         baseline.add_row(
             rank["index"], str(rank["year"]), f"{rank['rank']}/{rank['of']}", f"{change:+d}"
         )
-    parts.append(baseline)
-    for section, title in (
-        ("index", "Theo chỉ số" if vi else "By index"),
-        ("dimension", "Theo nội dung PAPI" if vi else "By PAPI dimension"),
-    ):
-        rows = [r for r in report["rollups"] if r["section"] == section]
-        if not rows:
-            continue
+    if report["baseline"]:  # a directive may quote none
+        parts.append(baseline)
+    if report.get("results") or report.get("rank_targets"):
+        lang_ = Lang.VI if vi else Lang.EN
+        if report.get("results"):
+            parts += _results_table(report["results"], vi)
+        if report.get("rank_targets"):
+            parts.append(Text(labels.RANK_TARGETS_TITLE[vi], style="bold"))
+            parts += [Text("  " + ranks.target_line(t, lang_)) for t in report["rank_targets"]]
+    index_rows = [(r, r["key"]) for r in report["rollups"] if r["section"] == "index"]
+    sections = [("Theo chỉ số" if vi else "By index", index_rows)] if index_rows else []
+    if index_rows:
+        index_rows.append((report["total"], "Tổng" if vi else "Total"))
+    sections += [
+        (labels.dimension_title(index, vi), named)
+        for index, named in labels.dimension_groups(report["rollups"], catalog, vi)
+    ]
+    for title, named in sections:
         table = new_table(title=title)
         table.add_column("", overflow="fold", ratio=1, min_width=12)
         for key in ("tasks", "obligations", "done", "overdue", "completion"):
             table.add_column(_h(key, lang), justify="right")
-        for row in rows + ([report["total"]] if section == "index" else []):
-            name = row["key"]
-            if section == "dimension":
-                name = labels.word(labels.DIMENSION, name, lang)
-            elif row["section"] == "total":
-                name = "Tổng" if vi else "Total"
+        for row, name in named:
             table.add_row(
                 name,
                 str(row["tasks"]),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Sequence
 
 from docx import Document
@@ -33,7 +34,7 @@ from docx.text.paragraph import Paragraph
 
 from parledger.model.dates import display
 from parledger.model.records import Record, cell
-from parledger.present import labels
+from parledger.present import labels, ranks
 from parledger.present.export import stable_zip
 from parledger.present.labels import Lang
 
@@ -335,20 +336,27 @@ def _body(doc: Docx, filed: Record) -> None:
     ).paragraph_format.space_before = Pt(12)
     parts = iter(_ROMAN)
     _section(doc, f"{next(parts)}. KẾT QUẢ CHUNG")
-    points = iter(range(1, 10))
+    points = itertools.count(1)  # one point per index with dimensions: as many as served
     if filed["baseline"]:
         _section(doc, f"{next(points)}. Kết quả năm trước (văn bản nêu)")
         for rank in filed["baseline"]:
             _text(doc, f"- {rank['wording']}.")
-    for section, title, first in (
-        ("index", "Kết quả theo Chỉ số", "Chỉ số"),
-        ("dimension", "Kết quả theo nội dung Chỉ số PAPI", "Nội dung"),
-    ):
-        rows = [r for r in filed["rollups"] if r["section"] == section]
-        if not rows:
-            continue
-        _section(doc, f"{next(points)}. {title}")
-        _rollup_table(doc, rows, first, filed["total"] if section == "index" else None)
+    if filed.get("results"):
+        _section(doc, f"{next(points)}. Kết quả các năm đã công bố")
+        for record in filed["results"]:
+            _text(doc, f"- {ranks.progression(record, Lang.VI)}.")
+    if filed.get("rank_targets"):
+        _section(doc, f"{next(points)}. Chỉ tiêu xếp hạng")
+        for record in filed["rank_targets"]:
+            _text(doc, f"- {ranks.target_line(record, Lang.VI)}.")
+    rows = [{**r, "name": r["key"]} for r in filed["rollups"] if r["section"] == "index"]
+    if rows:
+        _section(doc, f"{next(points)}. Kết quả theo Chỉ số")
+        _rollup_table(doc, rows, "Chỉ số", filed["total"])
+    for group in filed["dimensions"]:
+        of = f" Chỉ số {group['index']}" if group["index"] else ""
+        _section(doc, f"{next(points)}. Kết quả theo nội dung{of}")
+        _rollup_table(doc, group["rows"], "Nội dung", None)
     _section(doc, f"{next(parts)}. KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ")
     _agency_table(doc, filed["agencies"])
     _section(doc, f"{next(parts)}. NHIỆM VỤ ĐÃ HOÀN THÀNH")
@@ -431,8 +439,7 @@ def _rollup_table(doc: Docx, rows: Sequence[Record], first: str, total: Record |
     headings = ["STT", first, *(labels.header(key, Lang.VI) for key in _COUNTS)]
     table = _grid(doc, headings, widths)
     for number, row in enumerate(rows, start=1):
-        name = labels.word(labels.DIMENSION, row["key"], Lang.VI)
-        _row(table, [str(number), name, *(cell(row[key]) for key in _COUNTS)], widths)
+        _row(table, [str(number), row["name"], *(cell(row[key]) for key in _COUNTS)], widths)
     if total is not None:
         _row(table, ["", "Tổng cộng", *(cell(total[key]) for key in _COUNTS)], widths, bold=True)
 

@@ -4,15 +4,19 @@ office pastes into its own report, in Vietnamese or English."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from parledger.model.dates import display
 from parledger.model.records import Record
-from parledger.present import labels
+from parledger.present import labels, ranks
 from parledger.present.export import localise, to_markdown
 from parledger.present.labels import Lang
 
+if TYPE_CHECKING:
+    from parledger.model.catalog import IndexCatalog
 
-def markdown(report: Record, lang: Lang = Lang.EN) -> str:
+
+def markdown(report: Record, lang: Lang = Lang.EN, catalog: IndexCatalog | None = None) -> str:
     """The report as Markdown an office can paste: headings, tables, a list."""
     vi = lang is Lang.VI
     period = report["period"]
@@ -30,26 +34,29 @@ def markdown(report: Record, lang: Lang = Lang.EN) -> str:
             f"{display_iso(period['start'])} to {display_iso(period['end'])}; "
             f"report due {display_iso(period['due'])}."
         ),
-        "",
-        "## " + ("Kết quả năm trước (văn bản nêu)" if vi else "Baseline quoted by the directive"),
-        "",
     ]
+    if report["baseline"]:  # a directive may quote none
+        title = "Kết quả năm trước (văn bản nêu)" if vi else "Baseline quoted by the directive"
+        lines += ["", f"## {title}", ""]
     for rank in report["baseline"]:
         lines.append(f"- {rank['wording']}.")
+    if report.get("results"):
+        lines += ["", f"## {labels.RESULTS_TITLE[vi]}", ""]
+        lines += [f"- {ranks.progression(r, lang)}" for r in report["results"]]
+    if report.get("rank_targets"):
+        lines += ["", f"## {labels.RANK_TARGETS_TITLE[vi]}", ""]
+        lines += [f"- {ranks.target_line(t, lang)}" for t in report["rank_targets"]]
     columns = ["key", "tasks", "obligations", "done", "overdue", "completion"]
     names = [labels.header("label", lang)] + [labels.header(c, lang) for c in columns[1:]]
-    for section, title in (
-        ("index", "Theo chỉ số" if vi else "By index"),
-        ("dimension", "Theo nội dung PAPI" if vi else "By PAPI dimension"),
-    ):
-        rows = [dict(r) for r in report["rollups"] if r["section"] == section]
-        if not rows:
-            continue
-        if section == "index":
-            rows.append({**report["total"], "key": "Tổng" if vi else "Total"})
-        for row in rows:
-            if section == "dimension":
-                row["key"] = labels.word(labels.DIMENSION, row["key"], lang)
+    index_rows = [dict(r) for r in report["rollups"] if r["section"] == "index"]
+    sections = [("Theo chỉ số" if vi else "By index", index_rows)] if index_rows else []
+    if index_rows:
+        index_rows.append({**report["total"], "key": "Tổng" if vi else "Total"})
+    sections += [
+        (labels.dimension_title(index, vi), [{**row, "key": name} for row, name in named])
+        for index, named in labels.dimension_groups(report["rollups"], catalog, vi)
+    ]
+    for title, rows in sections:
         lines += [
             "",
             f"## {title}",

@@ -18,8 +18,8 @@ from parledger.model.models import (
     Addressee,
     Agency,
     Directive,
+    Effect,
     Group,
-    Index,
     Node,
     NodeKind,
     Registry,
@@ -58,6 +58,14 @@ class Obligation:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s")
+_WORDED = (NodeKind.ITEM, NodeKind.SUBITEM)
+
+DEFAULT_EFFECT = {
+    NodeKind.PART: Effect.HEADING,
+    NodeKind.SECTION: Effect.HEADING,
+    NodeKind.ITEM: Effect.TASK,
+    NodeKind.SUBITEM: Effect.TASK,
+}
 
 
 class Outline:
@@ -70,11 +78,35 @@ class Outline:
         self.agencies: dict[str, Agency] = {a.id: a for a in registry.agencies}
         self.groups: dict[str, Group] = {g.id: g for g in registry.groups}
         self._obligations: list[Obligation] | None = None
+        self._tasks: list[Node] | None = None
 
     # -- the tree ---------------------------------------------------------
 
     def items(self) -> list[Node]:
-        return [node for node in self.directive.outline if node.kind is NodeKind.ITEM]
+        """The nodes that are tasks of the ledger, in outline order: items and
+        lettered sub-items, unless their wording only states a purpose
+        (:func:`effect_of`)."""
+        if self._tasks is None:
+            self._tasks = [node for node in self.directive.outline if self.is_task(node)]
+        return self._tasks
+
+    def effect_of(self, node: Node) -> Effect:
+        """The node's own effect, else its nearest ancestor's, else its kind's."""
+        for candidate in [node, *self.ancestors(node)]:
+            if candidate.effect is not None:
+                return candidate.effect
+        return DEFAULT_EFFECT[node.kind]
+
+    def is_task(self, node: Node) -> bool:
+        return self.effect_of(node) is Effect.TASK
+
+    def served(self) -> list[str]:
+        """The indices the directive serves: as it declares, else those its
+        outline names, in outline order."""
+        if self.directive.serves:
+            return list(self.directive.serves)
+        named = (node.index for node in self.directive.outline if node.index is not None)
+        return list(dict.fromkeys(named))
 
     def node(self, node_id: str) -> Node | None:
         return self.nodes.get(node_id)
@@ -88,16 +120,19 @@ class Outline:
             current = self.nodes.get(current.parent) if current.parent else None
         return out
 
-    def index_of(self, node: Node) -> Index | None:
+    def index_of(self, node: Node) -> str | None:
+        """The index a node serves: its own or its nearest ancestor's, else
+        the directive's one index when it declares it serves exactly one."""
         for candidate in [node, *self.ancestors(node)]:
             if candidate.index is not None:
                 return candidate.index
-        return None
+        serves = self.directive.serves
+        return serves[0] if len(serves) == 1 else None
 
     @staticmethod
     def title(node: Node) -> str:
         """A part's or section's heading; an item's first sentence, verbatim."""
-        if node.kind is not NodeKind.ITEM or not node.paragraphs:
+        if node.kind not in _WORDED or not node.paragraphs:
             return node.heading or ""
         first = node.paragraphs[0]
         return _SENTENCE_END.split(first, maxsplit=1)[0]

@@ -56,8 +56,11 @@ from parledger import __version__
 # 3: models pickled as their values (models.model); 4: modules in layer folders;
 # 5: evidence_as_written on progress and correction entries, or (another
 # branch's) a correction that moves a fact to another party;
-# 6: both, and the fold keeps each pair's last note
-FORMAT = f"parledger {__version__} cache 6"
+# 6: both, and the fold keeps each pair's last note;
+# 7: (two branches) the catalog of indices (indices.yaml) with the
+#    structure, or a directive's rank targets (Target.index, compared_to);
+# 8: both
+FORMAT = f"parledger {__version__} cache 8"
 
 MAX_ITEMS = 200
 

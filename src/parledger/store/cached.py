@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from parledger.model.catalog import IndexCatalog
 from parledger.model.errors import ProblemsError
 from parledger.model.models import Directive, Entry, Registry
 from parledger.rules.fold import Fold
@@ -112,9 +113,12 @@ class _Item:
     made_at: int  # time.time_ns() before the files were looked at
     directive: tuple[Stamp | None, str]
     registry: tuple[Stamp | None, str]
+    # The indices.yaml files (Location.indices_paths): they decide what the
+    # directive's indices and dimensions may be, so they are structure too.
+    indices: tuple[tuple[Stamp | None, str], ...]
     ledger: Stamp | None  # None: no ledger file (an empty ledger)
     segments: Segments
-    structure: bytes  # (Directive, Registry), pickled
+    structure: bytes  # (Directive, Registry, IndexCatalog), pickled
     fold: bytes  # Fold.as_data(), pickled
     validator: bytes  # the entries' validator, as schema.entries_validator() keeps it
 
@@ -130,6 +134,7 @@ class _Opened:
     item: _Item
     directive: Directive
     registry: Registry
+    catalog: IndexCatalog
     fold: Fold
 
     @staticmethod
@@ -138,16 +143,18 @@ class _Opened:
         if not isinstance(found, _Item):
             return None
         try:
-            directive, registry = pickle.loads(found.structure)
+            directive, registry, catalog = pickle.loads(found.structure)
             fold = Fold.from_data(pickle.loads(found.fold))
             ends = [end for end, sha in found.segments if isinstance(sha, str)]
         except Exception:  # not an item of this code's: a miss, never an error
             return None
         if not isinstance(directive, Directive) or not isinstance(registry, Registry):
             return None
+        if not isinstance(catalog, IndexCatalog):
+            return None
         if ends != sorted(ends) or len(ends) != len(found.segments):
             return None
-        return _Opened(found, directive, registry, fold)
+        return _Opened(found, directive, registry, catalog, fold)
 
 
 def _pickled(value: object) -> bytes:
@@ -180,11 +187,13 @@ def load(location: Location) -> Workspace:
     except FileNotFoundError:
         stamp = None
     if stamp == item.ledger and (stamp is None or _trusted(stamp, item.ledger, item.made_at)):
-        if files != (item.directive, item.registry):
+        if files != _files_of(item):
             # The stat of a directive or registry that was hashed this time:
             # trusted from now on.  (The ledger's stamp was trusted already,
             # so the later moment trusts it too.)
-            item = dataclasses.replace(item, made_at=started, directive=files[0], registry=files[1])
+            item = dataclasses.replace(
+                item, made_at=started, directive=files[0], registry=files[1], indices=files[2]
+            )
             cache.put(name, item)
             opened = dataclasses.replace(opened, item=item)
         return _workspace(location, name, opened)
@@ -198,17 +207,26 @@ class _Stale(Exception):
     """The item cannot answer for the ledger as it is: read everything."""
 
 
-Files = tuple[tuple[Stamp | None, str], tuple[Stamp | None, str]]
-"""The directive's and the registry's stamps and hashes."""
+File = tuple[Stamp | None, str]
+Files = tuple[File, File, tuple[File, ...]]
+"""The directive's, the registry's and the indices files' stamps and hashes."""
+
+
+def _files_of(item: _Item) -> Files:
+    return item.directive, item.registry, item.indices
 
 
 def _structure(location: Location, item: _Item, started: int) -> Files | None:
-    """The directive's and registry's stamps and hashes now, if they are
-    still the bytes whose objects the item holds; None if not."""
+    """The structure files' stamps and hashes now, if they are still the
+    bytes whose objects the item holds; None if not."""
+    indices = location.indices_paths
+    if len(indices) != len(item.indices):
+        return None  # a workspace's own indices.yaml came or went
     files = []
-    for path, (stored, sha) in (
-        (location.directive_path, item.directive),
-        (location.registry_path, item.registry),
+    for path, (stored, sha) in zip(
+        (location.directive_path, location.registry_path, *indices),
+        (item.directive, item.registry, *item.indices),
+        strict=True,
     ):
         stamp = _stamp(os.stat(path))
         if _trusted(stamp, stored, item.made_at):
@@ -217,7 +235,7 @@ def _structure(location: Location, item: _Item, started: int) -> Files | None:
         if _sha(journal.read_plain(path)) != sha:
             return None
         files.append((_settled(stamp, started), sha))
-    return files[0], files[1]
+    return files[0], files[1], tuple(files[2:])
 
 
 def _read(path: Path) -> tuple[Stamp | None, bytes]:
@@ -235,7 +253,11 @@ def _full(location: Location, name: str, started: int) -> Workspace:
     # The directive and registry are hashed before they are read: should
     # they change in between, the item names older bytes than it holds and
     # the next run reads them again, never the reverse.
-    files = (_file(location.directive_path, started), _file(location.registry_path, started))
+    files = (
+        _file(location.directive_path, started),
+        _file(location.registry_path, started),
+        tuple(_file(path, started) for path in location.indices_paths),
+    )
     # Lazy: the full pipeline reads YAML and validates with pydantic; a warm
     # run, or one that folds in a few appended lines, needs neither.
     from parledger.store import pipeline
@@ -249,14 +271,17 @@ def _full(location: Location, name: str, started: int) -> Workspace:
         made_at=started,
         directive=files[0],
         registry=files[1],
+        indices=files[2],
         ledger=stamp,
         segments=[(len(data), _sha(data))] if data else [],
-        structure=_pickled((workspace.directive, workspace.registry)),
+        structure=_pickled((workspace.directive, workspace.registry, workspace.catalog)),
         fold=_pickled(workspace.fold_all().as_data()),
         validator=_kept_validator(),
     )
     cache.put(name, item)
-    opened = _Opened(item, workspace.directive, workspace.registry, workspace.fold_all())
+    opened = _Opened(
+        item, workspace.directive, workspace.registry, workspace.catalog, workspace.fold_all()
+    )
     workspace.after_append = _remember(name, opened)
     return workspace
 
@@ -312,15 +337,13 @@ def _appended(
         segments = [(checked.stamp.size, checked.whole.hexdigest())]
     blob = item.fold if fold is opened.fold else _pickled(fold.as_data())
     new = _Item(started, *files, checked.stamp, segments, item.structure, blob, item.validator)
-    changed = (checked.stamp, segments, files) != (
-        item.ledger,
-        item.segments,
-        (item.directive, item.registry),
-    )
+    changed = (checked.stamp, segments, files) != (item.ledger, item.segments, _files_of(item))
     # Stored again, too, once the stat is old enough to be trusted next time.
     if changed or _trusted(checked.stamp, checked.stamp, started):
         cache.put(name, new)
-    return _workspace(location, name, _Opened(new, opened.directive, opened.registry, fold))
+    return _workspace(
+        location, name, _Opened(new, opened.directive, opened.registry, opened.catalog, fold)
+    )
 
 
 @dataclass
@@ -418,7 +441,12 @@ def _workspace(location: Location, name: str, opened: _Opened) -> Workspace:
         return loaded.entries
 
     workspace = Workspace(
-        location, opened.directive, opened.registry, read_entries=read_entries, folded=opened.fold
+        location,
+        opened.directive,
+        opened.registry,
+        read_entries=read_entries,
+        folded=opened.fold,
+        catalog=opened.catalog,
     )
     workspace.after_append = _remember(name, opened)
     return workspace
@@ -451,8 +479,8 @@ def _remember(name: str, opened: _Opened) -> Appended:
         # so the next run checks these bytes by their hash (and then trusts
         # the stat, if it has settled).
         stored = _Item(
-            stat.st_mtime_ns, item.directive, item.registry, _stamp(stat), segments,
-            item.structure, _pickled(fold.as_data()), item.validator,
+            stat.st_mtime_ns, item.directive, item.registry, item.indices, _stamp(stat),
+            segments, item.structure, _pickled(fold.as_data()), item.validator,
         )  # fmt: skip
         cache.put(name, stored)
 

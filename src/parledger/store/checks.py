@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from parledger.model.catalog import IndexCatalog
 from parledger.model.dates import EARLIEST, LATEST, display
 from parledger.model.docref import citation_date, office_date, read_citations
 from parledger.model.errors import Problem
@@ -22,12 +23,17 @@ from parledger.model.models import (
     Entry,
     EntryKind,
     Group,
+    IndexFile,
     Node,
     NodeKind,
     ProgressEntry,
     Registry,
+    is_part_id,
+    is_subitem_id,
+    parent_id,
 )
-from parledger.model.names import foreign_letter, match_key
+from parledger.model.names import closest, foreign_letter, match_key
+from parledger.model.results import known_index, unknown_index
 from parledger.model.text import unsafe_character
 from parledger.rules.fold import in_cycle, replay
 from parledger.rules.outline import Outline
@@ -253,9 +259,40 @@ def _name_clashes(report: _Reporter, registry: Registry) -> None:
                 )
 
 
-def directive_problems(
-    directive: Directive, loaded: yamlio.Loaded, registry: Registry
+def catalog_problems(
+    indices: IndexFile, loaded: yamlio.Loaded, known: dict[str, str] | None = None
 ) -> list[Problem]:
+    """An indices.yaml alone: ids used twice, and a dimension id that names
+    two indices' dimensions (a node's tag must say which it means).
+    ``known``: dimension id → index id of the indices this file does not
+    replace (the bundled ones, for a workspace's own file)."""
+    report = _Reporter(loaded)
+    _duplicates(
+        report, ("indices",), [match_key(spec.id) for spec in indices.indices],
+        "duplicate-id", "index id",
+    )  # fmt: skip
+    owner = dict(known or {})
+    for i, spec in enumerate(indices.indices):
+        for d, dim in enumerate(spec.dimensions):
+            other = owner.setdefault(dim.id, spec.id)
+            if other != spec.id:
+                report.add(
+                    ("indices", i, "dimensions", d, "id"),
+                    "duplicate-id",
+                    f"{spec.id}: dimension '{dim.id}' is {other}'s already; "
+                    "give it an id of its own",
+                )
+    return report.problems
+
+
+def directive_problems(
+    directive: Directive,
+    loaded: yamlio.Loaded,
+    registry: Registry,
+    catalog: IndexCatalog | None = None,
+) -> list[Problem]:
+    """Everything the directive refers to, checked against the registry and
+    the index catalog (None: indices are not checked)."""
     report = _Reporter(loaded)
     agencies = {a.id for a in registry.agencies}
     groups = {g.id for g in registry.groups}
@@ -283,6 +320,11 @@ def directive_problems(
                 )
 
     meta = directive.metadata
+    if catalog is not None:
+        for index, rank in enumerate(meta.baseline):
+            _check_index(report, ("metadata", "baseline", index, "index"), rank.index, catalog)
+        for index, served in enumerate(directive.serves):
+            _check_index(report, ("serves", index), served, catalog)
     if meta.issuer not in agencies:
         report.add(("metadata", "issuer"), "unknown-agency", f"issuer '{meta.issuer}' is unknown")
     for d_index, doc_id in enumerate(meta.considered_reports):
@@ -298,7 +340,7 @@ def directive_problems(
             _check_parties(report, base, line.agencies, line.groups, agencies, groups)
 
     outline = Outline(directive, registry)
-    _outline_problems(report, outline, agencies, groups, known_documents, references)
+    _outline_problems(report, outline, agencies, groups, known_documents, references, catalog)
     _dated_parties(report, directive, registry)
     return report.problems
 
@@ -361,14 +403,19 @@ def _outline_problems(
     groups: set[str],
     documents: set[str],
     references: set[int],
+    catalog: IndexCatalog | None = None,
 ) -> None:
     nodes = outline.directive.outline
     ids = [node.id for node in nodes]
+    index_ids = catalog.ids() if catalog is not None else []
     _duplicates(report, ("outline",), ids, "duplicate-id", "outline id")
     by_id = {node.id: node for node in nodes}
+    position = {node.id: i for i, node in reversed(list(enumerate(nodes)))}
     for index, node in enumerate(nodes):
         base: tuple[str | int, ...] = ("outline", index)
-        _node_shape(report, base, node, by_id)
+        _node_shape(report, base, node, by_id, position.get(node.parent or "", -1) < index)
+        if catalog is not None:
+            _node_indices(report, base, node, outline, catalog)
         for a_index, addressee in enumerate(node.addressees):
             _check_party(report, (*base, "addressees", a_index), addressee, agencies, groups)
         for a_index, named in enumerate(node.paragraph_addressees):
@@ -377,7 +424,7 @@ def _outline_problems(
             _check_quote(report, where, node, named.paragraph, named.quote)
         for l_index, led in enumerate(node.leads):
             target = by_id.get(led)
-            if target is None or target.kind is not NodeKind.ITEM:
+            if target is None or not outline.is_task(target):
                 report.add(
                     (*base, "leads", l_index),
                     "unknown-task",
@@ -401,40 +448,155 @@ def _outline_problems(
             where = (*base, "targets", t_index)
             if not any(target_.quote in p for p in node.paragraphs):
                 report.add(where, "quote-not-found", f"{node.id}: target quote is not in the text")
+            if target_.index is not None and known_index(target_.index, index_ids) != target_.index:
+                report.add(
+                    (*where, "index"),
+                    "unknown-index",
+                    f"{node.id}: {unknown_index(target_.index, index_ids)}",
+                )
         if node.cadence_quote is not None and node.cadence_quote not in node.text:
             report.add(
                 (*base, "cadence_quote"), "quote-not-found", f"{node.id}: cadence quote not in text"
             )
-        if node.kind is NodeKind.ITEM and not outline.addressees(node)[0]:
+        if outline.is_task(node) and not outline.addressees(node)[0]:
             report.add(base, "no-addressee", f"{node.id}: nobody is addressed by this item")
 
 
+# The kinds a node may sit under; a part sits under none.
+_PARENT_KINDS = {
+    NodeKind.PART: (),
+    NodeKind.SECTION: (NodeKind.PART, NodeKind.SECTION),
+    NodeKind.ITEM: (NodeKind.PART, NodeKind.SECTION),
+    NodeKind.SUBITEM: (NodeKind.SECTION, NodeKind.ITEM),
+}
+
+
 def _node_shape(
-    report: _Reporter, base: tuple[str | int, ...], node: Node, by_id: dict[str, Node]
+    report: _Reporter,
+    base: tuple[str | int, ...],
+    node: Node,
+    by_id: dict[str, Node],
+    parent_first: bool,
 ) -> None:
+    """The node's place in the tree, as its id, kind, parent and label say.
+
+    Any depth and any number of parts are allowed; what is caught is what
+    a hand edit gets wrong: a parent missing or after its child, an id
+    that is not its parent's plus one step, a kind that does not fit the
+    id (a letter is a sub-item, a Roman numeral alone a part), a label
+    that is not the id's own number or letter."""
     parent = by_id.get(node.parent) if node.parent else None
     if node.parent is not None and parent is None:
         report.add((*base, "parent"), "unknown-task", f"{node.id}: parent '{node.parent}' missing")
         return
-    expected_parent = node.id.rsplit(".", 1)[0] if "." in node.id else None
+    expected_parent = parent_id(node.id)
     if node.parent != expected_parent:
         report.add(
             (*base, "parent"),
             "bad-parent",
             f"{node.id}: parent should be '{expected_parent}', found '{node.parent}'",
         )
-    if node.kind is NodeKind.PART and node.index is None:
-        report.add(base, "missing-index", f"part {node.id} has no index")
-    if node.kind is not NodeKind.ITEM and (node.paragraphs or node.targets):
-        report.add(base, "bad-kind", f"{node.id}: only items carry paragraphs and targets")
-    if parent is not None and parent.kind is NodeKind.ITEM:
-        report.add((*base, "parent"), "bad-parent", f"{node.id}: an item cannot contain nodes")
-    if (
-        node.kind in _PARENT_KIND
-        and parent is not None
-        and parent.kind is not _PARENT_KIND[node.kind]
-    ):
-        report.add((*base, "kind"), "bad-kind", f"{node.id}: a {node.kind} under a {parent.kind}")
+        return
+    if parent is not None and not parent_first:
+        report.add(
+            (*base, "parent"), "bad-parent", f"{node.id}: its parent {parent.id} comes after it"
+        )
+    lettered = is_subitem_id(node.id)
+    if (node.kind is NodeKind.SUBITEM) != lettered:
+        wrong = (
+            f"a lettered id marks a subitem, not kind '{node.kind.value}'"
+            if lettered
+            else "a subitem's id ends in its letter, e.g. II.1.1.a"
+        )
+        report.add((*base, "kind"), "bad-kind", f"{node.id}: {wrong}")
+    elif (node.kind is NodeKind.PART) != is_part_id(node.id):
+        report.add(
+            (*base, "kind"),
+            "bad-kind",
+            f"{node.id}: a part has a Roman numeral alone as its id, and only a part does",
+        )
+    # A part or section may open with a lead-in ("Các nhiệm vụ cụ thể tại
+    # Phụ lục …"), which binds nobody; a target belongs to a task.
+    if node.kind in (NodeKind.PART, NodeKind.SECTION) and node.targets:
+        report.add(base, "bad-kind", f"{node.id}: only items carry targets")
+    if parent is not None and parent.kind not in _PARENT_KINDS[node.kind]:
+        report.add(
+            (*base, "kind"),
+            "bad-kind",
+            f"{node.id}: a {node.kind.value} under a {parent.kind.value}",
+        )
+    _check_label(report, base, node)
+
+
+def _check_label(report: _Reporter, base: tuple[str | int, ...], node: Node) -> None:
+    # "I." for part I; "1.1." (or "1.") for I.1.1; "a)" for II.1.1.a: the
+    # label is the node's own number or letter, or its numbers below the part.
+    steps = node.id.split(".")
+    own = steps[-1]
+    numbers = ".".join(steps[1:] if is_part_id(steps[0]) else steps)
+    written = node.label.strip().rstrip(".)").strip()
+    if written not in (own, numbers, node.id):
+        report.add(
+            (*base, "label"),
+            "bad-label",
+            f"{node.id}: label '{node.label}' is not its number or letter ('{own}')",
+        )
+
+
+def _check_index(
+    report: _Reporter, where: tuple[str | int, ...], index_id: str, catalog: IndexCatalog
+) -> None:
+    if index_id in catalog.ids():
+        return
+    spec = catalog.get(index_id)
+    if spec is not None:
+        hint = f"; write it as the catalog does: '{spec.id}'"
+    else:
+        near = closest(index_id, catalog.ids(), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+    known = ", ".join(catalog.ids()) or "none"
+    report.add(
+        where,
+        "unknown-index",
+        f"index '{index_id}' is not in indices.yaml (known: {known}){hint}",
+    )
+
+
+def _node_indices(
+    report: _Reporter,
+    base: tuple[str | int, ...],
+    node: Node,
+    outline: Outline,
+    catalog: IndexCatalog,
+) -> None:
+    if node.index is not None:
+        _check_index(report, (*base, "index"), node.index, catalog)
+    elif outline.is_task(node) and outline.index_of(node) is None:
+        report.add(
+            base,
+            "missing-index",
+            f"{node.id} is a task of no index: set 'index' on it or on a node above it",
+        )
+    if not node.dimensions:
+        return
+    index_id = outline.index_of(node)
+    spec = catalog.get(index_id) if index_id is not None else None
+    own = [dim.id for dim in spec.dimensions] if spec is not None else []
+    for d_index, dim in enumerate(node.dimensions):
+        if dim in own:
+            continue
+        other = catalog.dimension_index.get(dim)
+        if other is not None:
+            hint = f"; it is a dimension of {other}"
+        else:
+            near = closest(dim, own or list(catalog.dimension_index), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+        of = f"{index_id}, the index of {node.id}," if index_id else f"{node.id}'s index (none)"
+        report.add(
+            (*base, "dimensions", d_index),
+            "unknown-dimension",
+            f"dimension '{dim}' is not one of {of} in indices.yaml{hint}",
+        )
 
 
 def _check_party(
@@ -485,7 +647,7 @@ def ledger_crossref_problems(
     entries = journal.entries
     problems: list[tuple[int, str | None, str, str]] = []
 
-    items = {node.id: node for node in directive.outline if node.kind is NodeKind.ITEM}
+    items = {node.id: node for node in Outline(directive, registry).items()}
     agencies = {a.id for a in registry.agencies}
     groups = {g.id for g in registry.groups}
     # A day of slack: an entry recorded just after midnight in Hà Nội

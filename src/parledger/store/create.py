@@ -1,25 +1,21 @@
-"""A new workspace (the bundled directive and registry, an empty ledger),
-and another directive added to a workspace beside the ones it holds."""
+"""A new workspace (the bundled directive, registry and results, an empty
+ledger), and another directive added to a workspace beside the ones it holds."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from parledger.model.errors import DataError, ProblemsError, UsageError
-from parledger.store import yamlio
-from parledger.store.files import write_atomic
+from parledger.store import draft, yamlio
 from parledger.store.gitrepo import register_in_git
 from parledger.store.journal import header
+from parledger.store.results import RESULTS_FILE
 from parledger.store.workspace import (
-    DIRECTIVE_PREFIX,
     KEY,
     REGISTRY_FILE,
     Location,
-    Source,
     bundled_root,
     directive_files,
     key_for,
@@ -38,7 +34,8 @@ WORKSPACE_README = """\
 # parledger workspace
 
 This folder is a parledger workspace: `{directive}` (the directive as data),
-`agencies.yaml` (the agency registry) and `{ledger}` (the append-only ledger).
+`agencies.yaml` (the agency registry), `results.yaml` (the indices' published
+results, `parledger record-result`) and `{ledger}` (the append-only ledger).
 Use it with `parledger --data-dir {folder} …` or `export PARLEDGER_DATA={folder}`.
 
 Keep it in git: `git init && git add -A && git commit -m "parledger workspace"`.
@@ -54,6 +51,10 @@ versioned, so a fresh clone has only `merge=union` until then. A merge made
 where no driver runs (a git server) may leave conflict markers:
 `parledger resolve` turns them into the union of both sides. Run
 `parledger validate` after every merge.
+
+The reporting periods (quarters, six months, year; their cut-offs and due
+day) are the Ministry's, bundled with parledger. To report by other
+cut-offs, copy parledger's `periods.yaml` here and edit it.
 """
 
 
@@ -70,6 +71,10 @@ def init(target: Path, *, on_git: Callable[[str], None] | None = None) -> list[P
     files = {
         directive.name: directive.read_bytes(),
         REGISTRY_FILE: (source / REGISTRY_FILE).read_bytes(),
+        # The indices' results published so far; the reporting periods are
+        # not copied: without a periods.yaml of its own a workspace follows
+        # the bundled one (and its corrections).
+        RESULTS_FILE: (source / RESULTS_FILE).read_bytes(),
         ledger_name: header(directive.stem).encode(),
         ".gitattributes": GITATTRIBUTES.encode(),
         "README.md": WORKSPACE_README.format(
@@ -104,11 +109,6 @@ def init(target: Path, *, on_git: Callable[[str], None] | None = None) -> list[P
     return written
 
 
-SHARED_FILES = (REGISTRY_FILE,)
-"""What a directive is checked against besides itself: the files every
-directive of a workspace shares."""
-
-
 @dataclass(frozen=True)
 class Added:
     key: str
@@ -123,74 +123,47 @@ def add_directive(location: Location, source: Path, *, key: str | None = None) -
 
     KEY: ``key``, else one made from the directive's number, symbol and
     year (``1487-ubnd-nc-2025``), else from its year alone.  The directive is
-    checked against the workspace's registry first, where nothing of the
-    workspace can be touched; a problem is reported at its line in
-    ``source``, and then nothing is written."""
+    checked against the workspace's shared files first (the draft's check of
+    ``parledger import``); a problem is reported at its line in ``source``,
+    and then nothing is written.  Both files are written, or neither."""
     if location.bundled:
         raise UsageError(
             "the bundled workspace is read-only: make one with 'parledger init DIR', "
             "then add the directive with --data-dir DIR"
         )
     text = yamlio.read_text(source)
-    chosen = _key(source, text, key)
-    target = location.root / f"{DIRECTIVE_PREFIX}{chosen}.yaml"
-    ledger = target.with_name(target.name.replace(DIRECTIVE_PREFIX, "ledger_", 1))
-    taken = [path.name for path in (target, ledger) if path.exists()]
+    chosen, directive_id = _identity(source, text, key)
+    directive, ledger = draft.paths(location.root, chosen)
+    taken = [path.name for path in (directive, ledger) if path.exists()]
     if taken:
         raise UsageError(
             f"{location.root} already holds {', '.join(taken)}: give the directive another "
             "key with --as KEY"
         )
-    items = _checked(location, source, text, chosen)
-    write_atomic(target, text.encode("utf-8"))
-    try:
-        with ledger.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-            handle.write(header(target.stem))
-    except OSError:
-        target.unlink(missing_ok=True)  # all or nothing: no directive without its ledger
-        raise
-    return Added(chosen, target, ledger, items)
+    items, problems = draft.staged(location.root, chosen, text, directive_id, shown_as=source)
+    if problems:
+        raise ProblemsError(problems)
+    draft.write(location.root, chosen, text, directive_id)
+    return Added(chosen, directive, ledger, items)
 
 
-def _key(source: Path, text: str, key: str | None) -> str:
+def _identity(source: Path, text: str, key: str | None) -> tuple[str, str]:
+    """The key to file the directive under, and its own id (its ledger's
+    header names it)."""
+    data = yamlio.load_text(source, text).data
+    meta = data.get("metadata") if isinstance(data, dict) else None
+    if not isinstance(meta, dict):
+        raise DataError(f"{source}: no 'metadata' mapping: is it a parledger directive file?")
+    directive_id = str(data.get("id") or "")
     if key is not None:
         if not KEY.fullmatch(key):
             raise UsageError(
                 f"--as '{key}': a key is lower-case letters, digits, '-' and '_', e.g. "
                 f"{key_for(key) or '2025'}"
             )
-        return key
-    data = yamlio.load_text(source, text).data
-    meta = data.get("metadata") if isinstance(data, dict) else None
-    if not isinstance(meta, dict):
-        raise DataError(f"{source}: no 'metadata' mapping: is it a parledger directive file?")
+        return key, directive_id
     number, symbol, year = meta.get("number"), meta.get("symbol"), meta.get("year")
     made = key_for(number, symbol, year) if number else key_for(year)
     if not made:
         raise UsageError(f"{source}: no number or year to name the directive by: give --as KEY")
-    return made
-
-
-def _checked(location: Location, source: Path, text: str, key: str) -> int:
-    """The directive validated with the workspace's shared files, in a
-    scratch folder; its problems are placed in ``source``."""
-    # Lazy: the pipeline reads YAML and validates with pydantic.
-    from parledger.store import pipeline
-
-    with tempfile.TemporaryDirectory(prefix="parledger-add-") as scratch:
-        folder = Path(scratch)
-        for name in SHARED_FILES:
-            if (location.root / name).exists():
-                shutil.copyfile(location.root / name, folder / name)
-        staged = folder / f"{DIRECTIVE_PREFIX}{key}.yaml"
-        staged.write_text(text, encoding="utf-8")
-        loaded, problems = pipeline.run(Location(folder, Source.OPTION, key))
-        if problems or loaded is None:
-            placed = [
-                replace(problem, path=str(source))
-                if problem.path == str(staged)
-                else replace(problem, path=str(location.root / Path(problem.path).name))
-                for problem in problems
-            ]
-            raise ProblemsError(placed)
-        return sum(1 for node in loaded.directive.outline if node.kind.value == "item")
+    return made, directive_id

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from parledger.model.errors import Problem, ProblemsError
+from parledger.model.names import match_key
 from parledger.store import ledger, yamlio
 from parledger.store.checks import (
+    catalog_problems,
     directive_problems,
     ledger_crossref_problems,
     registry_problems,
@@ -24,7 +26,8 @@ from parledger.store.checks import (
 from parledger.store.workspace import Location, Workspace
 
 if TYPE_CHECKING:
-    from parledger.model.models import Directive, Registry
+    from parledger.model.catalog import IndexCatalog
+    from parledger.model.models import Directive, IndexSpec, Registry
 
 M = TypeVar("M")
 
@@ -47,7 +50,7 @@ def run(
     ``ledger_bytes``: the ledger as already read, else it is read here;
     ``read``: the ledger as already loaded (``ledger.load``'s result)."""
     problems: list[Problem] = []
-    registry, directive = _structure(location, problems)
+    registry, directive, catalog = _structure(location, problems)
     journal, ledger_problems = read or ledger.load(location.ledger_path, ledger_bytes)
     problems += ledger_problems
     if directive is not None and registry is not None:
@@ -55,7 +58,11 @@ def run(
     if problems or registry is None or directive is None:
         return None, problems
     workspace = Workspace(
-        location=location, directive=directive, registry=registry, entries=journal.entries
+        location=location,
+        directive=directive,
+        registry=registry,
+        entries=journal.entries,
+        catalog=catalog,
     )
     workspace.ledger_multiline = journal.multiline
     return workspace, []
@@ -68,28 +75,33 @@ def run(
 # validates it once: the round-trip YAML parse is nine tenths of a cold load.
 # Only clean outcomes are kept, so every problem is still found, and placed,
 # by a full read of the file that holds it.
-_CLEAN: dict[tuple[str, str], tuple[Registry, Directive]] = {}
+_CLEAN: dict[tuple[str, str, tuple[str, ...]], tuple[Registry, Directive, IndexCatalog]] = {}
 _CLEAN_KEPT = 4
 
 
 def _structure(
     location: Location, problems: list[Problem]
-) -> tuple[Registry | None, Directive | None]:
-    """The registry and the directive, validated alone and against each other."""
+) -> tuple[Registry | None, Directive | None, IndexCatalog | None]:
+    """The registry, the directive and the indices, validated alone and
+    against each other."""
     # Lazy: a warm status, and the cache's checks of appended entries,
     # must not pay for importing pydantic.
     from parledger.store import schema
 
     registry_text, registry_unread = _read(location.registry_path)
     directive_text, directive_unread = _read(location.directive_path)
+    catalog_paths = location.indices_paths
+    catalog_read = [_read(path) for path in catalog_paths]
+    catalog_texts = tuple(text or "" for text, _ in catalog_read)
     kept = (
-        _CLEAN.get((registry_text, directive_text))
+        _CLEAN.get((registry_text, directive_text, catalog_texts))
         if registry_text is not None and directive_text is not None
         else None
     )
     if kept is not None:
         return kept
     found = len(problems)
+    catalog = _catalog(catalog_paths, catalog_read, problems)
     problems += registry_unread
     registry_file = _parse(location.registry_path, registry_text, problems)
     problems += directive_unread
@@ -107,13 +119,84 @@ def _structure(
         and registry is not None
         and registry_file is not None
     ):
-        problems += directive_problems(directive, directive_file, registry)
-    if registry is not None and directive is not None and len(problems) == found:
+        problems += directive_problems(directive, directive_file, registry, catalog)
+    if (
+        registry is not None
+        and directive is not None
+        and catalog is not None
+        and len(problems) == found
+    ):
         assert registry_text is not None and directive_text is not None
         if len(_CLEAN) >= _CLEAN_KEPT:
             del _CLEAN[next(iter(_CLEAN))]
-        _CLEAN[registry_text, directive_text] = (registry, directive)
-    return registry, directive
+        _CLEAN[registry_text, directive_text, catalog_texts] = (registry, directive, catalog)
+    return registry, directive, catalog
+
+
+def _catalog(
+    paths: list[Path],
+    read: list[tuple[str | None, list[Problem]]],
+    problems: list[Problem],
+) -> IndexCatalog | None:
+    """The indices of the bundled file, extended by the workspace's own."""
+    # Lazy: a warm status, and the cache's checks of appended entries,
+    # must not pay for importing pydantic.
+    from parledger.model.catalog import IndexCatalog, merged
+    from parledger.store import schema
+
+    found = len(problems)
+    files: list[list[IndexSpec]] = []
+    bundled_dimensions: dict[str, str] = {}
+    for path, (text, unread) in zip(paths, read, strict=True):
+        problems += unread
+        loaded = _parse(path, text, problems)
+        if loaded is not None:
+            problems += text_problems(loaded)
+        indices = _model(schema.index_file, loaded, problems)
+        if indices is None or loaded is None:
+            continue
+        # A workspace's own file shares no dimension id with the bundled
+        # indices it keeps (it may reuse those of an index it replaces).
+        own_ids = {match_key(spec.id) for spec in indices.indices}
+        known = {
+            dim: index
+            for dim, index in bundled_dimensions.items()
+            if match_key(index) not in own_ids
+        }
+        problems += catalog_problems(indices, loaded, known)
+        if not files:
+            bundled_dimensions = {
+                dim.id: spec.id for spec in indices.indices for dim in spec.dimensions
+            }
+        files.append(indices.indices)
+    if len(problems) != found or not files:
+        return None
+    return IndexCatalog(merged(files[0], files[1]) if len(files) > 1 else files[0])
+
+
+def catalog(location: Location) -> IndexCatalog | None:
+    """The workspace's catalog of indices alone, or None when its files have
+    problems (which a full load reports)."""
+    paths = location.indices_paths
+    return _catalog(paths, [_read(path) for path in paths], [])
+
+
+def read_file(
+    path: Path, build: Callable[[Any], M], text: str | None = None
+) -> tuple[M | None, yamlio.Loaded | None, list[Problem]]:
+    """One YAML file of the workspace beside the directive (periods.yaml,
+    results.yaml), read and validated alone as the directive is: the model,
+    the file as read (for the positions of later checks), every problem."""
+    problems: list[Problem] = []
+    if text is None:
+        text, unread = _read(path)
+        problems += unread
+    loaded = _parse(path, text, problems)
+    if loaded is not None:
+        problems += text_problems(loaded)
+    if problems:
+        return None, loaded, problems
+    return _model(build, loaded, problems), loaded, problems
 
 
 def _read(path: Path) -> tuple[str | None, list[Problem]]:

@@ -12,11 +12,13 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from parledger.model.models import Directive, Entry, Registry
+from parledger.model.models import Directive, Entry, IndexFile, Registry
+from parledger.model.periods import CalendarFile
+from parledger.model.results import ResultsFile
 
 __all__ = [
-    "ValidationError", "directive", "entries", "entries_json", "entries_validator", "entry",
-    "registry",
+    "ValidationError", "calendar", "directive", "entries", "entries_json", "entries_validator",
+    "entry", "index_file", "registry", "results",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -29,6 +31,21 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 
 def registry(data: Any) -> Registry:
     result: Registry = _adapter(Registry).validate_python(data)
+    return result
+
+
+def index_file(data: Any) -> IndexFile:
+    result: IndexFile = _adapter(IndexFile).validate_python(data)
+    return result
+
+
+def calendar(data: Any) -> CalendarFile:
+    result: CalendarFile = _adapter(CalendarFile).validate_python(data)
+    return result
+
+
+def results(data: Any) -> ResultsFile:
+    result: ResultsFile = _adapter(ResultsFile).validate_python(data)
     return result
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from parledger.model.catalog import IndexCatalog
 from parledger.model.errors import UsageError
 from parledger.model.models import Directive, Entry, Registry
 from parledger.rules.fold import Fold, effective, fold
@@ -32,6 +33,7 @@ from parledger.rules.outline import Outline
 
 ENV_VAR = "PARLEDGER_DATA"
 REGISTRY_FILE = "agencies.yaml"
+INDICES_FILE = "indices.yaml"
 DIRECTIVE_PREFIX = "directive_"
 DIRECTIVE_GLOB = DIRECTIVE_PREFIX + "*.yaml"
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -65,6 +67,16 @@ class Location:
     @property
     def registry_path(self) -> Path:
         return self.root / REGISTRY_FILE
+
+    @property
+    def indices_paths(self) -> list[Path]:
+        """The catalog of indices: the bundled indices.yaml, then the
+        workspace's own when it has one (the bundled workspace's is the
+        bundled file itself)."""
+        bundled, own = bundled_root() / INDICES_FILE, self.root / INDICES_FILE
+        if self.bundled or not own.exists() or own.resolve() == bundled.resolve():
+            return [bundled]
+        return [bundled, own]
 
     @property
     def ledger_path(self) -> Path:
@@ -237,10 +249,14 @@ class Workspace:
         *,
         read_entries: Callable[[], list[Entry]] | None = None,
         folded: Fold | None = None,
+        catalog: IndexCatalog | None = None,
     ) -> None:
         self.location = location
         self.directive = directive
         self.registry = registry
+        # The indices the workspace knows (bundled and its own indices.yaml);
+        # None: none declared, as a workspace built in Python may have.
+        self.catalog = catalog if catalog is not None else IndexCatalog([])
         self._entries = entries
         self._read_entries = read_entries
         self._folded = folded

@@ -422,3 +422,48 @@ def edit(path: Path, change: Callable[[Any], None]) -> bytes:
             raise ChangedOnDisk(str(path))
         write_atomic(path, content)
     return content
+
+
+def append_item(
+    path: Path,
+    key: str,
+    item: dict[str, Any],
+    header: str,
+    check: Callable[[list[Any]], None] | None = None,
+) -> bytes:
+    """Append ``item`` to the list under ``key`` of ``path``, its strings in
+    double quotes as the workspace's files write them; all or nothing, as
+    :func:`edit` writes.  A missing file, or one of comments only, is
+    written anew: ``header`` (or the comments it had), then the list.
+    ``check`` sees the list as it is under the write's lock and may raise to
+    refuse the item (a duplicate another process appended meanwhile)."""
+    # Lazy: io, only when a file is written.
+    import io
+
+    # Lazy: ruamel.yaml takes tens of ms to import; only YAML writes need it.
+    from ruamel.yaml.comments import CommentedMap
+
+    # Lazy: ruamel.yaml takes tens of ms to import; only YAML writes need it.
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    mapping = CommentedMap(
+        (name, DoubleQuotedScalarString(value) if isinstance(value, str) else value)
+        for name, value in item.items()
+    )
+    before = path.read_text(encoding="utf-8-sig") if path.exists() else None
+    if before is None or parse(before) is None:
+        buffer = io.StringIO()
+        round_trip_yaml().dump(CommentedMap([(key, [mapping])]), buffer)
+        kept = before.rstrip("\n") + "\n\n" if before and before.strip() else header
+        content = (kept + buffer.getvalue()).encode("utf-8")
+        write_atomic(path, content)
+        return content
+
+    def change(document: Any) -> None:
+        if document.get(key) is None:
+            document[key] = []
+        if check is not None:
+            check(list(document[key]))
+        document[key].append(mapping)
+
+    return edit(path, change)

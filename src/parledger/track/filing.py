@@ -85,7 +85,8 @@ def build(
             "parent": _parent(body, agencies, directive_issuer),
             "code": code,
         },
-        "index": scope.index.value if scope.index is not None else None,
+        "index": scope.index,
+        "dimensions": _dimensions(workspace, report),
         "place": place or meta.place,
         "number": _number(number, code),
         "signed": (signed or dt.date.fromisoformat(report["as_of"])).isoformat(),
@@ -95,6 +96,18 @@ def build(
         "done": [_task(row) for row in selected if row["category"] in _DONE],
         "overdue": [_task(row) for row in selected if row["category"] == Category.OVERDUE.value],
     }
+
+
+def _dimensions(workspace: Workspace, report: Record) -> list[Record]:
+    """The dimension roll-ups by index, each row named in Vietnamese from
+    the catalog (its English name, else its id, where it has none)."""
+    catalog = workspace.catalog
+    groups: dict[str | None, list[Record]] = {}
+    for row in report["rollups"]:
+        if row["section"] == "dimension":
+            named = {**row, "name": catalog.dimension_name(row["key"], vietnamese=True)}
+            groups.setdefault(catalog.dimension_index.get(row["key"]), []).append(named)
+    return [{"index": index, "rows": rows} for index, rows in groups.items()]
 
 
 def _place(name: str) -> str | None:

@@ -8,18 +8,22 @@ exported as JSON, CSV or Markdown with the same content.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 from typing import Any
 
 from parledger.model.dates import display
 from parledger.model.errors import UsageError
-from parledger.model.models import Index, Node, NodeKind
+from parledger.model.models import Node, NodeKind
 from parledger.model.names import Resolver, closest, match_key
 from parledger.model.records import Record, plain
 from parledger.rules.outline import Obligation, Outline
 from parledger.rules.succession import ended
+from parledger.store.results import read as read_results
 from parledger.store.workspace import Workspace
+from parledger.track.results import progression, rank_targets
 
 
 def outline_of(workspace: Workspace) -> Outline:
@@ -39,25 +43,72 @@ def directive_record(workspace: Workspace) -> Record:
         "date": meta.date.isoformat() if meta.date else None,
         "year": meta.year,
         "subject": meta.subject,
-        "items": sum(1 for node in workspace.directive.outline if node.kind is NodeKind.ITEM),
+        "items": len(outline_of(workspace).items()),
         "file": workspace.location.directive_path.name,
         "ledger": workspace.location.ledger_path.name,
     }
 
 
-def parse_index(text: str) -> Index:
-    """'PAR INDEX', 'par-index', 'parindex', 'papi' … → the Index."""
-    wanted = match_key(text)
-    for index in Index:
-        if match_key(index.value) == wanted:
-            return index
-    choices = ", ".join(index.value for index in Index)
-    raise UsageError(f"unknown index '{text}'; choose one of: {choices}")
+def parse_index(workspace: Workspace, text: str) -> str:
+    """'PAR INDEX', 'par-index', 'parindex', 'papi' … → the index's id, among
+    the indices the workspace knows (its catalog)."""
+    return workspace.catalog.parse_index(text)
+
+
+def indices(workspace: Workspace) -> list[Record]:
+    """The catalog of indices, flat: a row for each index (``dimension``
+    None), then one for each of its dimensions; ``served``: whether the
+    directive serves the index; ``tasks``: how many tasks it or the
+    dimension counts."""
+    outline = outline_of(workspace)
+    served = outline.served()
+    tasks = outline.items()
+    out: list[Record] = []
+    for spec in workspace.catalog.indices:
+        mine = [node for node in tasks if outline.index_of(node) == spec.id]
+        out.append(
+            {
+                "index": spec.id,
+                "dimension": None,
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "publisher": spec.publisher,
+                "served": spec.id in served,
+                "tasks": len(mine),
+            }
+        )
+        out += [
+            {
+                "index": spec.id,
+                "dimension": dim.id,
+                "name": dim.name,
+                "name_en": dim.name_en,
+                "publisher": None,
+                "served": spec.id in served,
+                "tasks": sum(1 for node in mine if dim.id in node.dimensions),
+            }
+            for dim in spec.dimensions
+        ]
+    return out
+
+
+def canonical_node_id(text: str) -> str:
+    """An outline id as people type it → as the outline writes it:
+    "ii.1.1.A)" → "II.1.1.a", "III.2 đ" → "III.2.đ", "I.1.1." → "I.1.1".
+    The first step (a part's Roman numeral) is upper case, a sub-item's
+    letter lower case; whatever precedes a colon (a qualified id) is kept."""
+    qualifier, colon, rest = text.strip().rpartition(":")
+    rest = unicodedata.normalize("NFC", rest).strip().rstrip(".)").strip()
+    steps = [step for step in re.split(r"\s*\.\s*|\s+", rest) if step]
+    if not steps:
+        return text.strip()
+    steps = [steps[0].upper(), *(step.lower() for step in steps[1:])]
+    return qualifier + colon + ".".join(steps)
 
 
 def find_node(outline: Outline, node_id: str) -> Node:
     """The outline node with this id, written as people write it."""
-    wanted = node_id.strip().upper().rstrip(".")
+    wanted = canonical_node_id(node_id)
     node = outline.node(wanted)
     if node is not None:
         return node
@@ -74,7 +125,7 @@ def find_node(outline: Outline, node_id: str) -> Node:
 def tasks(
     workspace: Workspace,
     *,
-    index: Index | None = None,
+    index: str | None = None,
     agency: str | None = None,
     search: str | None = None,
 ) -> list[Record]:
@@ -87,7 +138,7 @@ def tasks(
     owed = {ob.task for ob in outline.owed_by(agency)} if agency is not None else None
     out: list[Record] = []
     for node in workspace.directive.outline:
-        if index is not None and outline.index_of(node) is not index:
+        if index is not None and outline.index_of(node) != index:
             continue
         if owed is not None and node.id not in owed:
             continue
@@ -98,15 +149,16 @@ def tasks(
 
 
 def task_record(outline: Outline, node: Node) -> Record:
-    addressees, declared_in = outline.addressees(node) if node.kind is NodeKind.ITEM else ([], None)
+    task = outline.is_task(node)
+    addressees, declared_in = outline.addressees(node) if task else ([], None)
     index = outline.index_of(node)
     return {
         "id": node.id,
         "parent": node.parent,
         "kind": node.kind.value,
         "label": node.label,
-        "index": index.value if index else None,
-        "dimension": [d.value for d in node.dimensions],
+        "index": index,
+        "dimension": list(node.dimensions),
         "title": outline.title(node),
         "heading": node.heading,
         "text": node.text,
@@ -141,6 +193,8 @@ def task_detail(workspace: Workspace, node_id: str) -> Record:
     outline = outline_of(workspace)
     node = find_node(outline, node_id)
     record = task_record(outline, node)
+    # Whether it binds anyone: a task, or a purpose or heading (no obligation).
+    record["effect"] = outline.effect_of(node).value
     by_number = {r.number: r for r in workspace.directive.references}
     documents = {d.id: d for d in workspace.directive.documents}
     record["footnotes"] = [
@@ -153,6 +207,12 @@ def task_detail(workspace: Workspace, node_id: str) -> Record:
     ]
     record["owed_by"] = [obligation_record(outline, ob) for ob in outline.owing(node.id)]
     record["children"] = [n.id for n in workspace.directive.outline if n.parent == node.id]
+    recorded = read_results(workspace.location, workspace.catalog.ids())
+    checked = rank_targets(workspace.directive, recorded, [node])
+    if checked:
+        record["rank_targets"] = checked
+    if recorded and node.kind is NodeKind.PART and record["index"] is not None:
+        record["results"] = progression(workspace.directive, recorded, index=record["index"])
     return record
 
 

@@ -21,10 +21,10 @@ from parledger.model.errors import UsageError
 from parledger.model.models import (
     AssignEntry,
     CorrectionEntry,
+    Effect,
     Entry,
     EntryKind,
     Node,
-    NodeKind,
     ProgressEntry,
     Role,
     Status,
@@ -42,11 +42,14 @@ from parledger.track.status import owes
 
 
 def task_item(workspace: Workspace, task_id: str) -> Node:
-    node = find_node(outline_of(workspace), task_id)
-    if node.kind is not NodeKind.ITEM:
+    outline = outline_of(workspace)
+    node = find_node(outline, task_id)
+    if not outline.is_task(node):
+        purpose = outline.effect_of(node) is Effect.PURPOSE
+        what = f"a {node.kind.value} of the outline"
         raise UsageError(
-            f"{node.id} is a {node.kind.value} of the outline, not a task; "
-            "give one of its numbered items (parledger tasks)"
+            f"{node.id} is {what}{' that states a purpose' if purpose else ''}, not a task; "
+            "give one of its numbered or lettered items (parledger tasks)"
         )
     return node
 

@@ -1,9 +1,11 @@
 """The roll-up an office pastes into its periodic report.
 
-Per index (PAR INDEX, SIPAS, PAPI) and per PAPI dimension: how many items,
-how many (item, agency) obligations, how many done, overdue, and the share
-done; the baseline ranks the directive quotes; and, for continuous tasks,
-which agencies sent no report in the period.
+Per index the directive serves, and per dimension of each index whose
+dimensions its outline tags: how many tasks, how many (task, agency)
+obligations, how many done, overdue, and the share done; the baseline ranks
+the directive quotes, the results recorded since and the rank targets'
+verdicts; and, for continuous tasks, which agencies sent no report in the
+period.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from parledger.model.models import Dimension, Index
 from parledger.model.periods import parse_period
 from parledger.model.records import Record, plain
+from parledger.rules.outline import Outline
+from parledger.store.calendar import calendar
+from parledger.store.results import read as read_results
 from parledger.store.workspace import Workspace
+from parledger.track.results import progression, rank_targets
 from parledger.track.status import Category, Scope, completion, rows
 
 _COUNTS = [c.value for c in Category]
@@ -41,10 +46,22 @@ def default_scope(workspace: Workspace, scope: Scope, today: dt.date | None = No
     """``scope`` with the report's default period filled in (see :func:`build`)."""
     if scope.period is not None or scope.as_of is not None:
         return scope
-    year = parse_period(str(workspace.directive.metadata.year))
+    year = parse_period(str(workspace.directive.metadata.year), calendar(workspace.location))
     if year.contains(today or dt.date.today()):
         return scope
     return dataclasses.replace(scope, period=year)
+
+
+def rolled_dimensions(workspace: Workspace, index: str) -> list[str]:
+    """The dimensions of ``index`` the report rolls up: all the catalog
+    declares, in its order, when the directive tags any node with one of
+    them; none when it tags none (a table of zeros says nothing)."""
+    spec = workspace.catalog.get(index)
+    if spec is None:
+        return []
+    declared = [dim.id for dim in spec.dimensions]
+    tagged = {dim for node in workspace.directive.outline for dim in node.dimensions}
+    return declared if tagged.intersection(declared) else []
 
 
 BEHIND_LISTED = 5  # agencies the report names as furthest behind
@@ -95,20 +112,23 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
     2026), the directive's year itself: the report is on what the directive
     asked for, not on the machine's clock."""
     scope = default_scope(workspace, scope, today)
-    window = scope.window(today)
+    window = scope.window(calendar(workspace.location), today)
     selected = rows(workspace, scope, today=today)
     meta = workspace.directive.metadata
+    served = Outline(workspace.directive, workspace.registry).served()
     by_index = [
-        _rollup("index", index.value, [r for r in selected if r["index"] == index.value])
-        for index in Index
+        _rollup("index", index, [r for r in selected if r["index"] == index])
+        for index in served
         if scope.index in (None, index)
     ]
     by_dimension = [
-        _rollup("dimension", dim.value, [r for r in selected if dim.value in r["dimension"]])
-        for dim in Dimension
-        if scope.index in (None, Index.PAPI) and scope.dimension in (None, dim)
+        _rollup("dimension", dim, [r for r in selected if dim in r["dimension"]])
+        for index in served
+        if scope.index in (None, index)
+        for dim in rolled_dimensions(workspace, index)
+        if scope.dimension in (None, dim)
     ]
-    return {
+    built: Record = {
         "directive": {
             "id": workspace.directive.id,
             "number": meta.number_as_printed,
@@ -123,6 +143,7 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
         },
         "as_of": scope.cutoff(today).isoformat(),
         "baseline": [plain(b) for b in meta.baseline],
+        **_results(workspace, scope),
         "rollups": [*by_index, *by_dimension],
         "total": _rollup("total", "all", selected),
         "behind": furthest_behind(selected),
@@ -138,3 +159,24 @@ def build(workspace: Workspace, scope: Scope, *, today: dt.date | None = None) -
             if r["stale"]
         ],
     }
+    return built
+
+
+def _results(workspace: Workspace, scope: Scope) -> Record:
+    """The results recorded since the baseline, per index, and the rank
+    targets' verdicts; nothing at all for a workspace that records none, so
+    that its report reads as it did before results existed."""
+    recorded = read_results(workspace.location, workspace.catalog.ids())
+    directive = workspace.directive
+    wanted = scope.index
+    checked = [t for t in rank_targets(directive, recorded) if wanted in (None, t["index"])]
+    found: Record = {}
+    # The indices this directive serves: a workspace's results are of every
+    # index it records, and another directive may serve others.
+    served = set(Outline(directive, workspace.registry).served())
+    steps = [r for r in progression(directive, recorded, index=wanted) if r["index"] in served]
+    if steps:
+        found["results"] = steps
+    if checked:
+        found["rank_targets"] = checked
+    return found

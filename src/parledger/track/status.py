@@ -26,17 +26,16 @@ from enum import StrEnum
 
 from parledger.model.models import (
     Cadence,
-    Dimension,
     Event,
-    Index,
     Role,
     Status,
 )
-from parledger.model.periods import Period, quarter_of
+from parledger.model.periods import Calendar, Period, quarter_of
 from parledger.model.records import Record
 from parledger.rules.fold import PRESENT, TARGET, VALUE, Fold, Pair
 from parledger.rules.outline import DirectiveRole, DirectiveRoleKind, Outline
 from parledger.rules.succession import Succession
+from parledger.store.calendar import calendar
 from parledger.store.workspace import Workspace
 
 
@@ -85,8 +84,8 @@ class Scope:
 
     as_of: dt.date | None = None
     period: Period | None = None
-    index: Index | None = None
-    dimension: Dimension | None = None
+    index: str | None = None  # an index's id, as the catalog has it
+    dimension: str | None = None  # a dimension's id
     category: Category | None = None
     # Only these agencies (several --agency, or a group's members); None: all.
     agencies: frozenset[str] | None = None
@@ -101,9 +100,10 @@ class Scope:
             return self.period.end
         return today or dt.date.today()
 
-    def window(self, today: dt.date | None = None) -> Period:
-        """The period a continuous task must have a report in."""
-        return self.period or quarter_of(self.cutoff(today))
+    def window(self, calendar: Calendar, today: dt.date | None = None) -> Period:
+        """The period a continuous task must have a report in: the one asked
+        for, else the calendar's quarter of the cut-off."""
+        return self.period or quarter_of(self.cutoff(today), calendar)
 
 
 def states(
@@ -120,7 +120,7 @@ def states(
     outline = Outline(workspace.directive, workspace.registry)
     scope = scope or Scope(as_of=as_of)
     cutoff = scope.cutoff(today)
-    window = scope.window(today)
+    window = scope.window(calendar(workspace.location), today)
     folded = workspace.fold(cutoff)
     # A report counts for the period if it falls inside it: the latest report
     # up to the period's end must not be older than the period's start.
@@ -314,7 +314,7 @@ def rows(
             continue
         node = outline.nodes[state.task]
         node_index = outline.index_of(node)
-        if scope.index is not None and node_index is not scope.index:
+        if scope.index is not None and node_index != scope.index:
             continue
         if scope.dimension is not None and scope.dimension not in node.dimensions:
             continue
@@ -325,8 +325,8 @@ def rows(
                 "task": state.task,
                 "agency": state.agency,
                 "name": known.name if known else state.agency,
-                "index": node_index.value if node_index else None,
-                "dimension": [d.value for d in node.dimensions],
+                "index": node_index,
+                "dimension": list(node.dimensions),
                 "title": outline.title(node),
                 "role": role,
                 "roles": _roles(outline, state),
