@@ -56,3 +56,29 @@ def below_workspace_line(stdout: str) -> str:
     first, _, rest = stdout.partition("\n")
     assert first.startswith("Workspace: "), first
     return rest
+
+
+def registry_before_2025(root: Path) -> Path:
+    """Rewrite the workspace's agencies.yaml as the bundled registry stood
+    before its dated changes: no events, no agency set up since, no dates.
+
+    For tests of something else that read a directive of 2025, written as if
+    the departments and districts of 2024 went on (a fictional plan, the 2024
+    directive renumbered): the changes of 2025 would rightly refuse it."""
+    # Lazy: only the tests that need the older registry parse YAML here.
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    path = root / "agencies.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data.pop("events", None)
+    data["agencies"] = [a for a in data["agencies"] if "valid_from" not in a]
+    for item in [*data["agencies"], *data.get("groups", [])]:
+        item.pop("valid_from", None)
+        item.pop("valid_until", None)
+        if "groups" in item:
+            item["groups"] = [g if isinstance(g, str) else g["group"] for g in item["groups"]]
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+    return path

@@ -42,9 +42,15 @@ def _entries(workspace: Path) -> list[dict[str, Any]]:
     return [json.loads(line[2:]) for line in lines if line.startswith("- {")]
 
 
-def _pairs(cli: Invoke, workspace: Path) -> list[tuple[str, str]]:
+# Facts these tests date in 2024 are judged as of the end of that year: today,
+# some of those agencies have ended and others took their tasks over (the
+# registry's events), and a fact of 2024 about a successor is refused.
+IN_2024 = ("--as-of", "2024-12-31")
+
+
+def _pairs(cli: Invoke, workspace: Path, *extra: str) -> list[tuple[str, str]]:
     """Every owed (task, agency) pair, from status as export writes it."""
-    result = cli("--data-dir", str(workspace), "export", "--format", "json")
+    result = cli("--data-dir", str(workspace), "export", "--format", "json", *extra)
     return [(row["task"], row["agency"]) for row in json.loads(result.stdout)]
 
 
@@ -57,7 +63,7 @@ def _status(cli: Invoke, workspace: Path, *extra: str) -> dict[tuple[str, str], 
 def test_five_hundred_rows_are_recorded_by_one_command_in_one_write(
     cli: Invoke, workspace_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pairs = _pairs(cli, workspace_dir)[:500]
+    pairs = _pairs(cli, workspace_dir, *IN_2024)[:500]
     assert len(pairs) == 500
     rows = [
         [
@@ -88,19 +94,21 @@ def test_five_hundred_rows_are_recorded_by_one_command_in_one_write(
 
     history = cli("--data-dir", str(workspace_dir), "history", "--format", "json")
     assert len(json.loads(history.stdout)) == 500
-    state = _status(cli, workspace_dir)
+    state = _status(cli, workspace_dir, *IN_2024)
     for i, pair in enumerate(pairs):
         assert state[pair]["status"] == "in_progress"
         assert state[pair]["percent"] == 10 + i % 80
         assert state[pair]["evidence"] == ["200/BC-SNV ngày 15/6/2024"]
         assert state[pair]["last_update"] == "2024-07-01"
     # What the cache remembered of the write is what a full read finds.
-    assert state == _status_without_cache(cli, workspace_dir)
+    assert state == _status_without_cache(cli, workspace_dir, *IN_2024)
 
 
-def _status_without_cache(cli: Invoke, workspace: Path) -> dict[tuple[str, str], Any]:
+def _status_without_cache(
+    cli: Invoke, workspace: Path, *extra: str
+) -> dict[tuple[str, str], Any]:
     result = cli(
-        "--data-dir", str(workspace), "export", "--format", "json",
+        "--data-dir", str(workspace), "export", "--format", "json", *extra,
         env={"PARLEDGER_NO_CACHE": "1"},
     )  # fmt: skip
     return {(row["task"], row["agency"]): row for row in json.loads(result.stdout)}
@@ -113,7 +121,7 @@ def test_three_bad_rows_are_all_named_and_nothing_is_written(
     first = cli("--data-dir", ws, "record", "I.1.1", "-a", "SNV", "--status", "in_progress")
     assert first.exit_code == 0, first.stderr
     before = _ledger(workspace_dir).read_bytes()
-    pairs = _pairs(cli, workspace_dir)[:10]
+    pairs = _pairs(cli, workspace_dir, *IN_2024)[:10]
     rows = [[task, agency, "in_progress", "20", "", "", "1/7/2024"] for task, agency in pairs]
     rows[1][1] = "Sở Không Có"  # row 3: an unknown agency
     rows[4][3] = "150"  # row 6: a percent out of range
@@ -361,7 +369,10 @@ def test_the_write_leaves_every_row_folded_in_for_the_next_run(
 
     ws = str(workspace_dir)
     cli("--data-dir", ws, "record", "I.1.1", "-a", "SNV", "--status", "in_progress")
-    pairs = _pairs(cli, workspace_dir)[:20]
+    # Today's pairs but those of districts, which have ended with nobody named
+    # to answer for them: a fact of today about them is refused.
+    today = _status(cli, workspace_dir)
+    pairs = [pair for pair, row in today.items() if "unresolved" not in row][:20]
     rows = [[task, agency, "blocked", "", "", "", ""] for task, agency in pairs]
     source = _csv(tmp_path / "r.csv", RECORD_COLUMNS, rows)
     assert cli("--data-dir", ws, "record", "--from", str(source)).exit_code == 0

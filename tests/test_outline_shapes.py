@@ -3,7 +3,7 @@
 The workspace holds only tests/data/several/directive_2025.yaml (a fictional
 plan: four parts, part I a purpose with no index, lettered sub-items a)…đ),
 four levels, a part serving DTI, an index the bundled catalog does not hold)
-with the bundled registry and the indices.yaml that declares DTI.
+with the bundled registry (as it stood before 2025's changes) and the indices.yaml that declares DTI.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from parledger.model.catalog import merged
 from parledger.model.models import NODE_ID, IndexSpec
 from parledger.store.workspace import bundled_root
 from parledger.track.query import canonical_node_id
-from tests.conftest import Invoke, below_workspace_line
+from tests.conftest import Invoke, below_workspace_line, registry_before_2025
 
 FIXTURE = Path(__file__).parent / "data" / "several"
 DIRECTIVE = "directive_2025.yaml"
@@ -31,6 +31,7 @@ def ws(tmp_path: Path) -> Path:
     shutil.copy(FIXTURE / DIRECTIVE, folder / DIRECTIVE)
     shutil.copy(FIXTURE / "indices.yaml", folder / "indices.yaml")
     shutil.copy(bundled_root() / "agencies.yaml", folder / "agencies.yaml")
+    registry_before_2025(folder)  # the plan names the departments and districts of 2024
     return folder
 
 

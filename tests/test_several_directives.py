@@ -16,7 +16,7 @@ import pytest
 
 from parledger.model.errors import UsageError
 from parledger.store.workspace import Location, Source, key_for, split_task
-from tests.conftest import Invoke, below_workspace_line
+from tests.conftest import Invoke, below_workspace_line, registry_before_2025
 
 SECOND = "1487-ubnd-nc-2025"
 
@@ -33,6 +33,8 @@ def _renumbered(text: str) -> str:
 
 @pytest.fixture
 def second_file(tmp_path: Path, workspace_dir: Path) -> Path:
+    # Renumbered, it still names the departments that 2025's mergers ended.
+    registry_before_2025(workspace_dir)
     path = tmp_path / "cong-van-1487.yaml"
     path.write_text(_renumbered((workspace_dir / "directive_2024.yaml").read_text("utf-8")))
     return path
@@ -276,6 +278,7 @@ def shapes(cli: Invoke, workspace_dir: Path) -> Path:
     """The bundled 2024 directive beside the fictional 2025 plan: four parts
     (one of purpose), four levels, lettered points, the DTI index, ids that
     collide with 2024's."""
+    registry_before_2025(workspace_dir)  # the plan names the districts of 2024
     (workspace_dir / "indices.yaml").write_bytes((SEVERAL / "indices.yaml").read_bytes())
     done = cli("-d", str(workspace_dir), "add-directive", str(SEVERAL / "directive_2025.yaml"))
     assert done.exit_code == 0, done.output

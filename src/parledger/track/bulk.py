@@ -92,9 +92,13 @@ def record_rows(
             evidence=_evidence(row),
             common=bulk.common(row),
             clock=bulk.clock,
+            dated=False,
         )
         shown = bulk.standing(entry["task"], agency)
-        return None if shown is not None and _same_progress(row, entry, shown) else entry
+        if shown is not None and _same_progress(row, entry, shown):
+            return None
+        writing.existing(workspace, agency, entry["date"])
+        return entry
 
     return bulk.write(source, build, dry_run=dry_run)
 
@@ -127,6 +131,7 @@ def assign_rows(
             due=due,
             common=bulk.common(row),
             clock=bulk.clock,
+            dated=False,
         )
         shown = bulk.standing(entry["task"], party)
         unchanged = (
@@ -135,7 +140,10 @@ def assign_rows(
             and role_key == shown["role"]
             and (entry["due"].isoformat() if entry["due"] else None) == shown["due"]
         )
-        return None if unchanged else entry
+        if unchanged:
+            return None
+        writing.existing(workspace, party, entry["date"])
+        return entry
 
     return bulk.write(source, build, dry_run=dry_run)
 

@@ -83,11 +83,18 @@ class Common:
 
 
 def _base(
-    workspace: Workspace, node: Node, party: Match, common: Common, clock: Clock
+    workspace: Workspace,
+    node: Node,
+    party: Match,
+    common: Common,
+    clock: Clock,
+    *,
+    dated: bool = True,
 ) -> dict[str, Any]:
     by = clean_text(common.by, "--by", lines=False) or recorder(workspace.location.root)
     day = parse_fact_date(common.date, clock.today)
-    existing(workspace, party, day)
+    if dated:
+        existing(workspace, party, day)
     return {
         "task": node.id,
         "agency": party.id if party.kind == "agency" else None,
@@ -156,10 +163,14 @@ def assign_entry(
     due: str | None = None,
     common: Common = Common(),
     clock: Clock,
+    dated: bool = True,
 ) -> dict[str, Any]:
-    """The assignment ``assign`` appends, checked, not yet written."""
+    """The assignment ``assign`` appends, checked, not yet written.
+    ``dated=False`` leaves out :func:`existing`, for bulk entry, which asks
+    it only of a row that says something new: a sheet exported today holds
+    rows of agencies ended since, given back unchanged."""
     node = task_item(workspace, task_id)
-    return _base(workspace, node, party, common, clock) | {
+    return _base(workspace, node, party, common, clock, dated=dated) | {
         "kind": EntryKind.ASSIGN,
         "role": role,
         "due": parse_date(due, "--due") if due is not None else None,
@@ -218,15 +229,17 @@ def progress_entry(
     evidence: Iterable[str] = (),
     common: Common = Common(),
     clock: Clock,
+    dated: bool = True,
 ) -> dict[str, Any]:
-    """The progress report ``record`` appends, checked, not yet written."""
+    """The progress report ``record`` appends, checked, not yet written
+    (``dated``: as for :func:`assign_entry`)."""
     node = task_item(workspace, task_id)
     if agency.kind != "agency":
         raise UsageError(
             "progress is recorded for one agency, not a group; give the agency that reported"
         )
-    day = parse_fact_date(common.date, clock.today)
-    existing(workspace, agency, day)
+    if dated:
+        existing(workspace, agency, parse_fact_date(common.date, clock.today))
     if not owes(workspace, node.id, agency.id, today=clock.today):
         raise UsageError(
             f"{agency.id} does not owe {node.id}; if it should, first run "
@@ -234,7 +247,7 @@ def progress_entry(
         )
     percent = _percent(status, percent)
     target = _target(node, value, target)
-    entry = _base(workspace, node, agency, common, clock) | {
+    entry = _base(workspace, node, agency, common, clock, dated=False) | {
         "kind": EntryKind.PROGRESS,
         "status": status,
         "percent": percent,

@@ -21,6 +21,7 @@ entry.  Continuous tasks (thường xuyên) without one are never overdue.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -180,9 +181,31 @@ def states(
         state.stale = (
             state.continuous and state.status is not Status.NOT_APPLICABLE and not reported
         )
-    found = [state for state in owed.values() if asked is None or state.agency == asked]
+    held = _one_per_pair(owed.values()) if succession else list(owed.values())
+    found = [state for state in held if asked is None or state.agency == asked]
     order = _order(outline)
     return sorted(found, key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
+
+
+def _one_per_pair(held: Iterable[TaskState]) -> list[TaskState]:
+    """One state per (task, agency) after the handovers.  A successor that
+    owes the task itself (a department of a group every department owes)
+    answers for it once, by its own reports: the obligation it took over is
+    the same duty.  Two predecessors' obligations passed to one agency (two
+    departments merged into a new one) are one: the one last reported on."""
+    kept: dict[Pair, TaskState] = {}
+    for state in held:
+        pair = (state.task, state.agency)
+        other = kept.get(pair)
+        if other is None or (
+            other.inherited_from is not None
+            and (
+                state.inherited_from is None
+                or (state.last_update or dt.date.min) > (other.last_update or dt.date.min)
+            )
+        ):
+            kept[pair] = state
+    return list(kept.values())
 
 
 def _hand_over(
