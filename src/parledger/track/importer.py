@@ -210,9 +210,9 @@ def draft(
             "serves": f"Suy từ dòng trích yếu, nêu Chỉ số {served[0]}; các phần không ghi chỉ số."
         }
         checks.append(f"serves: {served[0]}, read from the subject line")
-    for node in nodes:
-        if node.get("effect") == "purpose":
-            checks.append(f"{node['id']}: states a purpose, so its items are no tasks")
+    for fields in nodes:
+        if fields.get("effect") == "purpose":
+            checks.append(f"{fields['id']}: states a purpose, so its items are no tasks")
     for doc in data["documents"]:
         for topic in doc.get("assumed", {}):
             checks.append(f"document {doc['id']}: {topic} assumed ({doc['assumed'][topic]})")
