@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -103,6 +104,9 @@ class Session:
             encoding="utf-8",
         )
         (home / "work").mkdir()
+        # The repository's examples (a sample plan as a Word file), as a
+        # reader who cloned it has them beside the README.
+        shutil.copytree(README.parent / "examples", home / "work" / "examples")
 
     def run(self, command: str) -> str:
         for shown, made in self.ids.items():

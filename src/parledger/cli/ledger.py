@@ -129,7 +129,8 @@ def import_summary(done: Any) -> list[str]:
         f"read a {done.source} document: "
         f"{meta['kind']} {number}, {meta['place_date_as_printed'] or '(no date)'}",
         f"  issuer: {meta['issuer'] or '?'} ({meta['issuer_name'] or 'not read'})",
-        f"  outline: {kinds['part']} parts, {kinds['section']} sections, {made.items} items",
+        f"  outline: {kinds['part']} parts, {kinds['section']} sections, {made.items} items"
+        + (f", {made.points} lettered points" if made.points else ""),
         f"  footnotes: {len(made.data['references'])}, {links} linked to the text",
         f"  documents cited: {len(made.data['documents'])}",
         f"  addressees read for {addressed} nodes; leads ('chủ trì') for {leads}",

@@ -104,6 +104,11 @@ class Draft:
     def items(self) -> int:
         return sum(1 for node in self.data["outline"] if node["kind"] == "item")
 
+    @property
+    def points(self) -> int:
+        """Lettered points: a), b), đ)."""
+        return sum(1 for node in self.data["outline"] if node["kind"] == "subitem")
+
 
 # -- the whole document ----------------------------------------------------------
 
@@ -205,6 +210,9 @@ def draft(
             "serves": f"Suy từ dòng trích yếu, nêu Chỉ số {served[0]}; các phần không ghi chỉ số."
         }
         checks.append(f"serves: {served[0]}, read from the subject line")
+    for fields in nodes:
+        if fields.get("effect") == "purpose":
+            checks.append(f"{fields['id']}: states a purpose, so its items are no tasks")
     for doc in data["documents"]:
         for topic in doc.get("assumed", {}):
             checks.append(f"document {doc['id']}: {topic} assumed ({doc['assumed'][topic]})")
@@ -652,6 +660,9 @@ def node_fields(node: OutlineNode, indices: Sequence[str] = ()) -> dict[str, Any
             fields["index"] = index
         if match_key(opening).startswith("mucdich"):
             fields["effect"] = "purpose"
+            fields["assumed"] = {
+                "effect": "Phần “MỤC ĐÍCH, YÊU CẦU” nêu mục đích, yêu cầu; không giao nhiệm vụ."
+            }
     if fields["kind"] not in ("item", "subitem"):
         fields["heading"] = opening
         if node.paragraphs:

@@ -175,7 +175,7 @@ def _results(workspace: Workspace, scope: Scope) -> Record:
     # index it records, and another directive may serve others.
     served = set(Outline(directive, workspace.registry).served())
     steps = [r for r in progression(directive, recorded, index=wanted) if r["index"] in served]
-    if steps:
+    if recorded and steps:
         found["results"] = steps
     if checked:
         found["rank_targets"] = checked
