@@ -104,9 +104,7 @@ def test_five_hundred_rows_are_recorded_by_one_command_in_one_write(
     assert state == _status_without_cache(cli, workspace_dir, *IN_2024)
 
 
-def _status_without_cache(
-    cli: Invoke, workspace: Path, *extra: str
-) -> dict[tuple[str, str], Any]:
+def _status_without_cache(cli: Invoke, workspace: Path, *extra: str) -> dict[tuple[str, str], Any]:
     result = cli(
         "--data-dir", str(workspace), "export", "--format", "json", *extra,
         env={"PARLEDGER_NO_CACHE": "1"},

@@ -3,7 +3,8 @@
 The workspace holds only tests/data/several/directive_2025.yaml (a fictional
 plan: four parts, part I a purpose with no index, lettered sub-items a)…đ),
 four levels, a part serving DTI, an index the bundled catalog does not hold)
-with the bundled registry (as it stood before 2025's changes) and the indices.yaml that declares DTI.
+with the bundled registry (as it stood before 2025's changes) and the
+indices.yaml that declares DTI.
 """
 
 from __future__ import annotations
