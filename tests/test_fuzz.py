@@ -708,10 +708,18 @@ def test_status_agency_exits_0_or_2_with_one_line(status_cache: Path, text: str)
     _no_traceback(result)
     if match is not None and match.kind == "agency":
         assert result.exit_code == 0, result.stderr
-        assert result.stderr == ""
+        # An agency that no longer exists today: one line saying what became of it.
+        agency = next(a for a in _registry().agencies if a.id == match.id)
+        expected = [] if agency.exists_on(dt.date.today()) else [f"parledger: note: {agency.name} "]
+        notes = result.stderr.splitlines()
+        assert len(notes) == len(expected), result.stderr
+        assert all(note.startswith(start) for note, start in zip(notes, expected, strict=True))
         assert f"({match.id})" in below_workspace_line(result.stdout).splitlines()[0]
     elif match is not None and result.exit_code == 0:  # a group: its members' tables
-        assert result.stderr == ""
+        ended = {a.name for a in _registry().agencies if not a.exists_on(dt.date.today())}
+        for note in result.stderr.splitlines():
+            assert note.startswith("parledger: note: "), result.stderr
+            assert any(note.startswith(f"parledger: note: {name} ") for name in ended), note
         assert below_workspace_line(result.stdout).strip()
     else:  # nothing, or a group without members
         assert result.exit_code == 2

@@ -127,11 +127,14 @@ def test_wide_at_80_columns_cuts_no_value(cli: Invoke, workspace_dir: Path) -> N
     assert row.rstrip().endswith("200/BC-SNV ngày 15/6/2024")
 
 
-def test_at_80_columns_each_agency_stays_on_one_line(cli: Invoke) -> None:
-    result = cli("status", env={"COLUMNS": "80"})
+@pytest.mark.parametrize("as_of", [(), ("--as-of", "2024-12-31")], ids=["today", "2024"])
+def test_at_80_columns_each_agency_stays_on_one_line(cli: Invoke, as_of: tuple[str, ...]) -> None:
+    # Today the districts and the merged departments are under a heading of
+    # their own; at the end of 2024 every agency still existed.
+    result = cli("status", *as_of, env={"COLUMNS": "80"})
     lines = below_workspace_line(result.stdout).splitlines()
     assert max(len(line) for line in lines) <= 80
-    headings = {"Departments", "District UBNDs", "Other bodies"}
+    headings = {"Departments", "District UBNDs", "Other bodies", "No longer existing"}
     rows = [line for line in lines[3:] if line and not line.startswith("─")]
     # Every row but a group's heading and the count below holds the numbers.
     broken = [
@@ -140,12 +143,13 @@ def test_at_80_columns_each_agency_stays_on_one_line(cli: Invoke) -> None:
         if line not in headings and not re.search(r"\d", line) and "agencies" not in line
     ]
     assert broken == []
+    assert ("No longer existing" in rows) == (not as_of)
     # A long name gives way to a short form the registry knows, not a cut.
-    assert any(line.startswith("Sở KH&ĐT ") for line in rows)
+    assert any(line.startswith("Sở KH&ĐT " if as_of else "Sở NN&MT ") for line in rows)
     assert not any("…" in line for line in rows)
 
 
 def test_piped_agency_table_names_every_agency_in_full(cli: Invoke) -> None:
-    out = cli("status", env=PIPED).stdout
+    out = cli("status", "--as-of", "2024-12-31", env=PIPED).stdout  # before the mergers
     assert "Sở Kế hoạch và Đầu tư " in out
     assert "Sở Nông nghiệp và Phát triển nông thôn " in out

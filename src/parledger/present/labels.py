@@ -233,7 +233,7 @@ GROUP = {
     "districts": ("District UBNDs", "UBND cấp huyện"),
     "communes": ("Commune UBNDs", "UBND cấp xã"),
     "other bodies": ("Other bodies", "Cơ quan khác"),
-    "ended": ("No longer existing (merged, split, dissolved)", "Không còn (đã hợp nhất, giải thể)"),
+    "ended": ("No longer existing", "Không còn tồn tại"),
 }
 
 # Values translated in files for people (CSV with --lang vi, Markdown, Excel).
