@@ -277,11 +277,17 @@ def changes_of(workspace: Workspace, agency_ids: Iterable[str], day: dt.date) ->
         for event in ended(registry, agency.id):
             after = [event.into] if event.into else list(event.to)
             who = ", ".join(names.get(a, a) for a in after)
-            verb = {"merged": "merged into", "renamed": "renamed", "split": "split among"}
+            verb = {"merged": "merged into", "renamed": "renamed"}
             if event.kind == "dissolved":
                 out.append(
                     f"{agency.name} was dissolved on {display(event.date)} ({event.source}); "
                     "its open tasks have no successor named"
+                )
+            elif event.kind == "split":
+                out.append(
+                    f"{agency.name} was split among {who} on {display(event.date)} "
+                    f"({event.source}); the open tasks it names are shown under their new "
+                    "holder, the others have no successor named"
                 )
             else:
                 out.append(

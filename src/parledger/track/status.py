@@ -188,22 +188,22 @@ def states(
 
 
 def _one_per_pair(held: Iterable[TaskState]) -> list[TaskState]:
-    """One state per (task, agency) after the handovers.  A successor that
-    owes the task itself (a department of a group every department owes)
-    answers for it once, by its own reports: the obligation it took over is
-    the same duty.  Two predecessors' obligations passed to one agency (two
-    departments merged into a new one) are one: the one last reported on."""
+    """One state per (task, agency) after the handovers: a successor that
+    owes the task itself (every department owes a group's task), or took it
+    over from two agencies merged into it, answers for it once.  The state
+    kept is the one last reported on; else the one the directive or the
+    ledger singles out (a lead, a named agency, an assignment: its due date
+    and role pass on); else the successor's own."""
+
+    def weight(state: TaskState) -> tuple[dt.date, bool, bool]:
+        singled = state.assigned_in is not None or _main_role(state) in ("lead", "named")
+        return (state.last_update or dt.date.min, singled, state.inherited_from is None)
+
     kept: dict[Pair, TaskState] = {}
     for state in held:
         pair = (state.task, state.agency)
         other = kept.get(pair)
-        if other is None or (
-            other.inherited_from is not None
-            and (
-                state.inherited_from is None
-                or (state.last_update or dt.date.min) > (other.last_update or dt.date.min)
-            )
-        ):
+        if other is None or weight(state) > weight(other):
             kept[pair] = state
     return list(kept.values())
 
