@@ -29,6 +29,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,9 @@ class Generator:
     ids: set[str] = field(default_factory=set)
     progress: list[tuple[str, Pair]] = field(default_factory=list)  # (id, pair) correctable
     voided: set[str] = field(default_factory=set)
+    # Whether an agency exists on a day (the registry's dates): a report or
+    # a correction about it is dated only then.
+    exists: Callable[[str, dt.date], bool] = lambda agency, day: True
 
     def new_id(self) -> str:
         while True:
@@ -297,7 +301,7 @@ class Generator:
         recent = self.progress[-2000:]
         for _ in range(10):
             target, pair = self.rng.choice(recent)
-            if target not in self.voided:
+            if target not in self.voided and self.exists(pair.agency, day):
                 break
         else:
             return None
@@ -354,7 +358,10 @@ def entries(ws: workspace.Workspace, count: int, seed: int) -> list[dict[str, An
     outline = Outline(ws.directive, ws.registry)
     issuers = {a.id: issuer_code(a.name, a.short) for a in ws.registry.agencies}
     pairs = [Pair(ob.task, ob.agency, issuers[ob.agency]) for ob in outline.obligations()]
-    gen = Generator(rng, pairs, outline, issuers)
+    existing = {a.id: a for a in ws.registry.agencies}
+    gen = Generator(
+        rng, pairs, outline, issuers, exists=lambda agency, day: existing[agency].exists_on(day)
+    )
     out: list[dict[str, Any]] = []
     assigns = round(count * ASSIGN_SHARE)
     for day in spread(rng, assigns, ASSIGN_START, ASSIGN_END):
@@ -375,6 +382,10 @@ def entries(ws: workspace.Workspace, count: int, seed: int) -> list[dict[str, An
             weights = cumulative(rng, len(gen.pairs)) if entry else weights
         if entry is None:
             pair = rng.choices(gen.pairs, cum_weights=weights)[0]
+            # An agency reports only while it exists (the registry's dates):
+            # after a merger, its successor's pairs report, as `record` allows.
+            while not gen.exists(pair.agency, day):
+                pair = rng.choices(gen.pairs, cum_weights=weights)[0]
             entry = gen.report(pair, day)
         out.append(entry)
     return out

@@ -45,6 +45,21 @@ class Succession:
     def __bool__(self) -> bool:
         return bool(self.events)
 
+    def sources(self, agency: str) -> set[str]:
+        """``agency`` and every agency whose obligations may pass to it, through
+        any number of changes: the pairs to work out for one agency's status."""
+        found = {agency}
+        grew = True
+        while grew:
+            grew = False
+            for first, events in self.events.items():
+                if first not in found and any(
+                    {e.into, *e.to, *e.tasks.values()} & found for e in events
+                ):
+                    found.add(first)
+                    grew = True
+        return found
+
     def _names(self, event: Event, task: str) -> str | None:
         """The agency ``event.tasks`` gives ``task`` to, if it lists it."""
         for key in ((f"{self.key}:{task}",) if self.key else ()) + (task,):

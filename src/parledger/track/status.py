@@ -133,17 +133,19 @@ def states(
         return node is not None and node.cadence is Cadence.CONTINUOUS
 
     succession = Succession(workspace.registry, workspace.key)
-    asked, agency = agency, (None if succession else agency)  # a successor's come from others
+    # One agency's pairs, and those of the agencies whose obligations may
+    # have passed to it.
+    wanted = None if agency is None else succession.sources(agency)
 
     owed: dict[Pair, TaskState] = {}
     for ob in outline.obligations():
-        if agency is not None and ob.agency != agency:
+        if wanted is not None and ob.agency not in wanted:
             continue
         owed[(ob.task, ob.agency)] = TaskState(
             task=ob.task, agency=ob.agency, directive_roles=ob.roles, continuous=continuous(ob.task)
         )
     for pair, (_, _, present, dropped, role, due, entry_id) in folded.assignments.items():
-        if agency is not None and pair[1] != agency:
+        if wanted is not None and pair[1] not in wanted:
             continue
         if not present:
             owed.pop(pair, None)
@@ -182,7 +184,7 @@ def states(
             state.continuous and state.status is not Status.NOT_APPLICABLE and not reported
         )
     held = _one_per_pair(owed.values()) if succession else list(owed.values())
-    found = [state for state in held if asked is None or state.agency == asked]
+    found = [state for state in held if agency is None or state.agency == agency]
     order = _order(outline)
     return sorted(found, key=lambda s: (order[0].get(s.task, 0), order[1].get(s.agency, 0)))
 
