@@ -280,3 +280,23 @@ def test_a_registry_without_changes_writes_the_same_bytes_as_before(cli: Invoke,
     }  # fmt: skip
     shown = cli("status", "--agency", "Sở KH&ĐT")
     assert shown.exit_code == 0 and shown.stderr == ""
+
+
+# -- names across time ---------------------------------------------------------
+
+
+def test_did_you_mean_suggests_the_agencies_of_the_day_first() -> None:
+    import datetime as dt
+
+    from parledger.model.names import Resolver
+    from parledger.store import schema, yamlio
+    from parledger.store.workspace import bundled_root
+
+    registry = schema.registry(yamlio.load(bundled_root() / "agencies.yaml").data)
+    typed = "So nong nghiep va moi truon"
+    then = Resolver(registry, dt.date(2024, 12, 31)).suggest(typed)
+    now = Resolver(registry, dt.date(2025, 3, 1)).suggest(typed)
+    new, old = "Sở Nông nghiệp và Môi trường", "Sở Nông nghiệp và Phát triển nông thôn"
+    assert then.index(old) < then.index(new)
+    assert now[0] == new
+    assert sorted(then) == sorted(now)  # an old name is still suggested, after

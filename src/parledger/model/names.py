@@ -11,6 +11,7 @@ message says what is wrong and how to fix it.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -175,7 +176,14 @@ class Resolver:
     with a scan of the (few hundred) keys only when the exact lookup fails.
     """
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, day: dt.date | None = None) -> None:
+        # Entries that did not exist on ``day`` (merged away, dissolved, not
+        # yet set up): suggested after those that did, never left out, for
+        # an old name is still a name to look for.
+        self._elsewhen: set[Entry] = set()
+        if day is not None:
+            self._elsewhen = {("agency", a.id) for a in registry.agencies if not a.exists_on(day)}
+            self._elsewhen |= {("group", g.id) for g in registry.groups if not g.exists_on(day)}
         self._index: dict[str, set[Entry]] = {}
         self._names: dict[Entry, str] = {}
         # Registry order, so candidate lists read like the registry file.
@@ -343,7 +351,7 @@ class Resolver:
             for entry in self._allowed(self._index[k], kinds):
                 if entry not in found:
                     found.append(entry)
-        return found[:n]
+        return sorted(found[:n], key=lambda entry: entry in self._elsewhen)
 
 
 def _words(text: str) -> tuple[str, ...]:

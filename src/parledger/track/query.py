@@ -359,5 +359,7 @@ def documents(workspace: Workspace, *, document: str | None = None) -> list[Reco
     ]
 
 
-def resolver(workspace: Workspace) -> Resolver:
-    return Resolver(workspace.registry)
+def resolver(workspace: Workspace, today: dt.date | None = None) -> Resolver:
+    """Names resolved against the registry; "did you mean" suggests the
+    agencies existing ``today`` before those merged away or dissolved."""
+    return Resolver(workspace.registry, today or dt.date.today())
