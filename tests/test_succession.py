@@ -123,6 +123,14 @@ def test_an_agency_recorded_against_after_its_end_is_refused_naming_its_successo
     early = cli("record", "III.3.4", "-a", "Sở NN&MT", "--status", "done", "--date", "2024-12-01")
     assert early.exit_code == 2
     assert "Sở Nông nghiệp và Môi trường was set up on 01/03/2025" in early.stderr
+    # The successor answers for what it took over from the day it took it over.
+    successor = cli(
+        "record", "I.2.5", "-a", "Sở Tài chính", "--status", "done", "--date", "2024-11-01"
+    )
+    assert successor.exit_code == 2
+    assert "so-tai-chinh took I.2.5 over from an agency that ended after 01/11/2024" in (
+        successor.stderr
+    )
     assert ledger.read_bytes() == before
     # On a day it still existed, the fact is its own.
     kept = cli("record", "I.2.5", "-a", "Sở KH&ĐT", "--status", "done", "--date", "2025-02-20")

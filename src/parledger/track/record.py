@@ -238,9 +238,16 @@ def progress_entry(
         raise UsageError(
             "progress is recorded for one agency, not a group; give the agency that reported"
         )
+    day = parse_fact_date(common.date, clock.today)
     if dated:
-        existing(workspace, agency, parse_fact_date(common.date, clock.today))
-    if not owes(workspace, node.id, agency.id, today=clock.today):
+        existing(workspace, agency, day)
+    if not owes(workspace, node.id, agency.id, today=clock.today, on=day):
+        if owes(workspace, node.id, agency.id, today=clock.today):
+            raise UsageError(
+                f"{agency.id} took {node.id} over from an agency that ended after "
+                f"{display(day)}: a fact of that day is that agency's; record against it, "
+                f"or give the date of {agency.id}'s own report (--date)"
+            )
         raise UsageError(
             f"{agency.id} does not owe {node.id}; if it should, first run "
             f"'parledger assign {node.id} --agency {agency.id}'"

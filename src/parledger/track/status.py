@@ -268,11 +268,20 @@ def _order(outline: Outline) -> tuple[dict[str, int], dict[str, int]]:
     return tasks, agencies
 
 
-def owes(workspace: Workspace, task: str, agency: str, *, today: dt.date | None = None) -> bool:
+def owes(
+    workspace: Workspace,
+    task: str,
+    agency: str,
+    *,
+    today: dt.date | None = None,
+    on: dt.date | None = None,
+) -> bool:
     """Whether the agency owes the task today, directive and ledger together.
 
     The same answer as looking for the pair in :func:`states`, for one pair:
     a command that writes one entry should not work out every task's state.
+    ``on``: the day of the fact to be written (default today); an agency
+    owes what it took over from an agency that ended only from that day.
     """
     day = today or dt.date.today()
     assignment = workspace.fold(day).assignments.get((task, agency))
@@ -288,7 +297,7 @@ def owes(workspace: Workspace, task: str, agency: str, *, today: dt.date | None 
     # Or it took the task over from an agency that ended (registry events).
     succession = Succession(workspace.registry, workspace.key)
     return bool(succession) and any(
-        succession.holder(first, task, day).agency == agency for first in owing
+        succession.holder(first, task, on or day).agency == agency for first in owing
     )
 
 
