@@ -310,6 +310,8 @@ def test_ids_both_hold_are_refused_and_those_one_holds_are_found(cli: Invoke, sh
     only = cli("-d", str(shapes), "show", "II.1.1.đ")
     assert only.exit_code == 0, only.output
     assert "subitem, PAPI" in only.stdout
+    # Which directive the table is about, on the line naming the workspace.
+    assert only.stdout.splitlines()[0].endswith(", directive 2025")
 
 
 def test_a_sub_item_is_assigned_recorded_and_traced_in_its_directive_alone(

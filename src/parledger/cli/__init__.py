@@ -146,6 +146,7 @@ def _root(
         None,
         "--directive",
         "-D",
+        metavar="KEY",
         help="Which directive of a workspace that holds several: its key (2024, "
         "1487-ubnd-nc-2025) or a unique part of it (1487). Before or after the command's "
         "name. Without it, a task is looked for in every directive (KEY:ID names one), "

@@ -119,9 +119,11 @@ def load_each(ctx: typer.Context) -> list[Workspace]:
     location = locate(ctx)
     if location.key is None and not location.several:
         return [load_at(ctx, location)]
-    if location.key is None:
-        ctx.ensure_object(State).spanning = True
     loaded = [load_at(ctx, one) for one in location.each()]
+    if location.key is None:
+        state = ctx.ensure_object(State)
+        state.spanning = True
+        state.read = location  # the folder: each table names its directive
     # Oldest first, as an office files them; the key orders one year's.
     return sorted(loaded, key=lambda one: (_issued(one), one.key))
 
@@ -265,7 +267,9 @@ def workspace_line(location: Location) -> str:
 
     if location.source is Source.BUNDLED:
         return "Workspace: the bundled copy, read-only (see --data-dir, $PARLEDGER_DATA)"
-    return f"Workspace: {location.root} ({location.source.value})"
+    # Of a folder of several directives, which one this table is about.
+    which = f", directive {location.key}" if location.key and location.several else ""
+    return f"Workspace: {location.root} ({location.source.value}){which}"
 
 
 _UNBOUNDED = 100_000  # wider than any line a workspace holds

@@ -21,9 +21,7 @@ from parledger.model.names import Resolver, closest, match_key
 from parledger.model.records import Record, plain
 from parledger.rules.outline import Obligation, Outline
 from parledger.rules.succession import ended
-from parledger.store.results import read as read_results
 from parledger.store.workspace import Workspace
-from parledger.track.results import progression, rank_targets
 
 
 def outline_of(workspace: Workspace) -> Outline:
@@ -207,6 +205,11 @@ def task_detail(workspace: Workspace, node_id: str) -> Record:
     ]
     record["owed_by"] = [obligation_record(outline, ob) for ob in outline.owing(node.id)]
     record["children"] = [n.id for n in workspace.directive.outline if n.parent == node.id]
+    # Lazy: results and rank targets are read for show alone; status,
+    # which imports this module for agency names, must not pay for them.
+    from parledger.store.results import read as read_results
+    from parledger.track.results import progression, rank_targets
+
     recorded = read_results(workspace.location, workspace.catalog.ids())
     checked = rank_targets(workspace.directive, recorded, [node])
     if checked:
