@@ -78,6 +78,7 @@ class Outline:
         self.agencies: dict[str, Agency] = {a.id: a for a in registry.agencies}
         self.groups: dict[str, Group] = {g.id: g for g in registry.groups}
         self._obligations: list[Obligation] | None = None
+        self._members: dict[str, tuple[str, ...]] = {}
         self._tasks: list[Node] | None = None
 
     # -- the tree ---------------------------------------------------------
@@ -163,13 +164,18 @@ class Outline:
         A group whose members are not listed (the communes) is answered for
         by the members of the group that represents it (their districts).
         """
+        known = self._members.get(group_id)
+        if known is not None:
+            return list(known)
         group = self.groups.get(group_id)
         # Members on the directive's day: a department set up after it was
         # issued does not owe it; one merged away later still did.
         day = self.directive.day
         listed = [a.id for a in self.registry.agencies if a.member_of(group_id, day)]
         if not listed and group is not None and group.represented_by:
-            return self.members(group.represented_by)
+            listed = self.members(group.represented_by)
+        # Asked once per group and node: the answer is the same each time.
+        self._members[group_id] = tuple(listed)
         return listed
 
     # -- obligations ------------------------------------------------------
