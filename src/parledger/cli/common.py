@@ -115,7 +115,7 @@ def load_workspace(ctx: typer.Context) -> Workspace:
 
 def load_each(ctx: typer.Context) -> list[Workspace]:
     """The workspace once per directive: the one --directive names, else
-    every directive in the folder, in the order of their keys."""
+    every directive in the folder, oldest first."""
     location = locate(ctx)
     if location.key is None and not location.several:
         return [load_at(ctx, location)]
