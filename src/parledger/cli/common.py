@@ -128,6 +128,16 @@ def load_each(ctx: typer.Context) -> list[Workspace]:
     return sorted(loaded, key=lambda one: (_issued(one), one.key))
 
 
+def load_shared(ctx: typer.Context) -> Workspace:
+    """One directive's workspace, for what every directive of the folder
+    shares (the registry, the catalog of indices, the results): the one
+    --directive names, else the first; the others are not read."""
+    location = locate(ctx)
+    loaded = load_at(ctx, location.each()[0])
+    ctx.ensure_object(State).read = location  # a table of it is the folder's
+    return loaded
+
+
 def _issued(workspace: Workspace) -> tuple[int, str]:
     meta = workspace.directive.metadata
     return meta.year, meta.date.isoformat() if meta.date else ""

@@ -13,6 +13,7 @@ from parledger.cli.common import (
     emit_across,
     load_at,
     load_each,
+    load_shared,
     load_task,
     locate,
     warn,
@@ -93,26 +94,11 @@ def _import_folder(ctx: typer.Context) -> Path:
     for every command, but one with no directive yet is welcome (its registry
     is what the import needs)."""
     # Lazy: what this command alone uses; --help and other commands stay light.
-    import os
-
-    from parledger.cli.common import State  # Lazy: as above.
-    from parledger.store.workspace import ENV_VAR, REGISTRY_FILE  # Lazy: as above.
+    from parledger.cli.common import State
+    from parledger.store.workspace import locate as find
 
     state = ctx.find_object(State)
-    if state is not None and state.data_dir is not None:
-        folder = state.data_dir
-    elif os.environ.get(ENV_VAR):
-        folder = Path(os.environ[ENV_VAR])
-    elif (Path.cwd() / "data" / REGISTRY_FILE).is_file():
-        folder = Path.cwd() / "data"
-    else:
-        raise UsageError(
-            "import writes into a workspace: pass --data-dir DIR or set $PARLEDGER_DATA "
-            "(make one with 'parledger init DIR')"
-        )
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder")
-    return folder
+    return find(state.data_dir if state else None, to_fill=True).root
 
 
 def import_summary(done: Any) -> list[str]:
@@ -612,7 +598,7 @@ def alias(
     from parledger.track import query, registry
 
     # One registry serves every directive of the folder: any of them will do.
-    workspace = load_each(ctx)[0]
+    workspace = load_shared(ctx)
     agency_id = query.resolver(workspace).resolve_agency(agency)
     added = registry.add_alias(workspace, agency_id, name)
     emit(f"added alias '{added}' to {agency_id} in {workspace.location.registry_path}\n")

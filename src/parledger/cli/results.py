@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parledger.cli.common import emit, emit_records, load_each
+from parledger.cli.common import emit, emit_records, load_shared
 from parledger.present.export import TextFormat
 
 RESULT_COLUMNS = ["index", "year", "rank", "of", "score", "source", "note"]
@@ -37,7 +37,7 @@ def results(
 
     # The workspace's catalog says which indices there are; every directive
     # of the folder shares it, and its results.
-    workspace = load_each(ctx)[0]
+    workspace = load_shared(ctx)
     records = recorded.listing(workspace.location, workspace.catalog.ids(), index=index)
     emit_records(ctx, fmt, records, RESULT_COLUMNS, lambda: render.results_table(records))
 
@@ -73,7 +73,7 @@ def record_result(
     from parledger.present import ranks
     from parledger.track import results as recorded
 
-    workspace = load_each(ctx)[0]  # its catalog: the indices there are
+    workspace = load_shared(ctx)  # its catalog: the indices there are
     made = recorded.record(
         workspace.location,
         workspace.catalog.ids(),

@@ -126,11 +126,7 @@ def add_directive(location: Location, source: Path, *, key: str | None = None) -
     checked against the workspace's shared files first (the draft's check of
     ``parledger import``); a problem is reported at its line in ``source``,
     and then nothing is written.  Both files are written, or neither."""
-    if location.bundled:
-        raise UsageError(
-            "the bundled workspace is read-only: make one with 'parledger init DIR', "
-            "then add the directive with --data-dir DIR"
-        )
+    location.writable()
     text = yamlio.read_text(source)
     chosen, directive_id = _identity(source, text, key)
     directive, ledger = draft.paths(location.root, chosen)

@@ -64,6 +64,14 @@ class Location:
     def bundled(self) -> bool:
         return self.source is Source.BUNDLED
 
+    def writable(self) -> None:
+        """Refuse a write to the read-only bundled workspace, before any work."""
+        if self.bundled:
+            raise UsageError(
+                "the bundled workspace is read-only; create your own with "
+                "'parledger init DIR', then use --data-dir DIR (or set PARLEDGER_DATA)"
+            )
+
     @property
     def registry_path(self) -> Path:
         return self.root / REGISTRY_FILE
@@ -196,29 +204,39 @@ def locate(
     cwd: Path | None = None,
     *,
     directive: str | None = None,
+    to_fill: bool = False,
 ) -> Location:
     """Find the workspace: --data-dir, $PARLEDGER_DATA, ./data, the bundled copy (the
     README's "The workspace"); never guesses silently.  ``directive``: the
-    one a user named (``--directive``)."""
-    found = _folder(data_dir, os.environ if environ is None else environ, cwd)
+    one a user named (``--directive``).  ``to_fill``: a workspace a
+    directive is to be written into (``import``), which may hold none yet
+    (its registry is what it needs), and is never the read-only bundled one."""
+    found = _folder(data_dir, os.environ if environ is None else environ, cwd, to_fill)
     return found.choose(directive) if directive is not None else found
 
 
-def _folder(data_dir: Path | None, environ: Mapping[str, str], cwd: Path | None) -> Location:
+def _folder(
+    data_dir: Path | None, environ: Mapping[str, str], cwd: Path | None, to_fill: bool
+) -> Location:
     if data_dir is not None:
-        return _explicit(data_dir, Source.OPTION)
+        return _explicit(data_dir, Source.OPTION, to_fill)
     if environ.get(ENV_VAR):
-        return _explicit(Path(environ[ENV_VAR]), Source.ENV)
+        return _explicit(Path(environ[ENV_VAR]), Source.ENV, to_fill)
     local = (cwd or Path.cwd()) / "data"
-    if directive_files(local):
+    if directive_files(local) or (to_fill and (local / REGISTRY_FILE).is_file()):
         return Location(local, Source.CWD)
+    if to_fill:
+        raise UsageError(
+            "import writes into a workspace: pass --data-dir DIR or set $PARLEDGER_DATA "
+            "(make one with 'parledger init DIR')"
+        )
     return Location(bundled_root(), Source.BUNDLED)
 
 
-def _explicit(folder: Path, source: Source) -> Location:
+def _explicit(folder: Path, source: Source, to_fill: bool = False) -> Location:
     if not folder.is_dir():
         raise UsageError(f"{source.value}: {folder} is not a folder")
-    if not directive_files(folder):
+    if not to_fill and not directive_files(folder):
         raise UsageError(
             f"{source.value}: {folder} holds no {DIRECTIVE_GLOB}; "
             "point it at a parledger workspace folder"

@@ -483,12 +483,7 @@ def _append(workspace: Workspace, entry: dict[str, Any]) -> Entry:
 
 def writable(where: Workspace | Location) -> None:
     """Refuse a write to the read-only bundled workspace, before any work."""
-    location = where.location if isinstance(where, Workspace) else where
-    if location.bundled:
-        raise UsageError(
-            "the bundled workspace is read-only; create your own with "
-            "'parledger init DIR', then use --data-dir DIR (or set PARLEDGER_DATA)"
-        )
+    (where.location if isinstance(where, Workspace) else where).writable()
 
 
 @dataclass(frozen=True)

@@ -47,11 +47,7 @@ def _refuse_takeover(workspace: Workspace, agency_id: str, name: str) -> None:
 def add_alias(workspace: Workspace, agency_id: str, alias: str) -> str:
     """Add ``alias`` to an agency; refuse one that already names an entry."""
     location = workspace.location
-    if location.bundled:
-        raise UsageError(
-            "the bundled workspace is read-only; create your own with "
-            "'parledger init DIR', then use --data-dir DIR"
-        )
+    location.writable()
     if not alias.strip():
         raise UsageError(
             "the alias is empty; give the other name the agency goes by, "

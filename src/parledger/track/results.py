@@ -63,11 +63,7 @@ def record(
     known index, a year that has come, 1 ≤ rank ≤ of, a source cited as
     offices cite documents, and no result already recorded for that index
     and year.  Nothing is written when any fails (UsageError)."""
-    if location.bundled:
-        raise UsageError(
-            "the bundled workspace is read-only; create your own with "
-            "'parledger init DIR', then use --data-dir DIR (or set PARLEDGER_DATA)"
-        )
+    location.writable()
     name = parse_index(index, ids)
     this_year = (today or dt.date.today()).year
     if year > this_year:
